@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Workload files (workloads/NAME.job): fio-style INI.
+ *
+ *   ; comment, # comment
+ *   [global]
+ *   description=...        one line, shown by `iorace list`
+ *   image_size=2g          sparse image backing the loop device
+ *   mkfs_opts=-b 4096      extra mkfs.ext4 arguments
+ *   mount_opts=dioread_nolock,data=ordered
+ *   nrfiles=1              files f0..f(n-1)
+ *   filesize=1g            initial size of each file
+ *   fallocate=1            fallocate the files (unwritten extents) up front
+ *   poison=1               poison free space before the workload (default 1)
+ *   watchdog=60s           an op in flight longer than this is a HANG
+ *
+ *   [name]                 one job per section
+ *   type=io|truncate|fallocate|punch|zero_range|fsync|fdatasync
+ *   file=0                 file index, or "all" (io jobs: spread over all)
+ *   stage=0                jobs of stage k start when every job of stage
+ *                          k-1 has finished (aio-stress -o 2 -o 3); racing
+ *                          ops run from the start of their stage
+ *   -- io jobs --
+ *   engine=libaio|io_uring|sync (default libaio; --engine overrides)
+ *   direct=1 dsync=0
+ *   rw=write|randwrite|read|randread|rw|randrw   rwmixread=50
+ *   bs=4k  (or bs=4k-64k: a random multiple of 4k in the range)
+ *   iodepth=8 contexts=1   contexts = submitter threads, each its own
+ *                          io context with iodepth requests in flight
+ *   number_ios=1000        total over all contexts (scaled)
+ *   runtime=10s            optional cap on the job's running time
+ *   offset=0 size=...      region within the file (default whole file)
+ *   -- racing-op jobs --
+ *   start_delay=2s interval=100ms count=10
+ *   size=0                 truncate: target size
+ *   grow_back=1g           truncate: extend again to this size after each
+ *   offset=... len=...     fallocate/punch/zero_range range (randomised
+ *                          within the file when offset=random)
+ *   keep_size=1            fallocate/zero_range FALLOC_FL_KEEP_SIZE
+ *   when_inflight=N        fire only once >= N writes are in flight on file
+ *
+ * Sizes take k/m/g/t suffixes (powers of 1024); durations ns/us/ms/s.
+ * --scale F multiplies image_size, filesize, size/len/offset, number_ios and
+ * count (minimum 1), keeping sizes aligned to 4 KiB and bs.
+ */
+#ifndef IORACE_WORKLOAD_H
+#define IORACE_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "model/oracle.h"
+
+enum job_type {
+	JOB_IO,
+	JOB_TRUNCATE,
+	JOB_FALLOCATE,
+	JOB_PUNCH,
+	JOB_ZERO_RANGE,
+	JOB_FSYNC,
+	JOB_FDATASYNC,
+};
+
+enum io_pattern { RW_WRITE, RW_RANDWRITE, RW_READ, RW_RANDREAD, RW_RW, RW_RANDRW };
+
+#define WL_ALL_FILES (-1)
+#define WL_RANDOM_OFFSET UINT64_MAX
+
+struct wl_job {
+	char name[64];
+	int line; /* line of the [section] header */
+	enum job_type type;
+	int file; /* index or WL_ALL_FILES */
+	unsigned stage;
+
+	/* io */
+	char engine[16]; /* "" = run default */
+	bool direct, dsync;
+	enum io_pattern rw;
+	unsigned rwmixread;
+	uint32_t bs_min, bs_max;
+	unsigned iodepth, contexts;
+	uint64_t number_ios;
+	uint64_t runtime_ns; /* 0 = none */
+	uint64_t offset, size; /* region; size 0 = to end of file */
+
+	/* racing ops */
+	uint64_t start_delay_ns, interval_ns;
+	unsigned count;
+	uint64_t trunc_size;
+	uint64_t grow_back; /* 0 = none */
+	uint64_t len;
+	bool keep_size;
+	unsigned when_inflight;
+};
+
+struct workload {
+	char name[64];
+	char path[4096];
+	char description[256];
+
+	uint64_t image_size;
+	char mkfs_opts[256];
+	char mount_opts[256];
+	unsigned nrfiles;
+	uint64_t filesize;
+	bool fallocate;
+	bool poison;
+	uint64_t watchdog_ns;
+
+	struct wl_job *jobs;
+	unsigned njobs;
+};
+
+/*
+ * Parse a workload file. On error returns -1 and writes "path:line: why"
+ * into err.
+ */
+int workload_parse_file(const char *path, struct workload *wl, char *err,
+			size_t errlen);
+/* Same, from a string; name is used in error messages in place of a path. */
+int workload_parse_string(const char *text, const char *name,
+			  struct workload *wl, char *err, size_t errlen);
+void workload_free(struct workload *wl);
+/* Multiply sizes and counts by f (see above). */
+void workload_scale(struct workload *wl, double f);
+/*
+ * Resolve a workload argument: an existing file path, or NAME looked up as
+ * DIR/NAME.job in $IORACE_WORKLOADS, then <dir of the binary>/../workloads.
+ * Writes the path into out; returns 0, or -1 when not found.
+ */
+int workload_resolve(const char *arg, char *out, size_t outlen);
+/* The directory named workloads are listed from. */
+const char *workload_dir(void);
+
+#endif
