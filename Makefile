@@ -3,7 +3,7 @@ CC ?= cc
 PKGS := libaio liburing json-c
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -pthread
-LDLIBS += -laio -luring -ljson-c -lpthread -lm
+LDLIBS += -laio -luring -ljson-c -lpthread -lm -lbabeltrace2
 
 # Library code: everything except the CLI entry point.
 LIB_SRC := $(sort $(wildcard common/*.c model/*.c replay/*.c injectors/*.c \
