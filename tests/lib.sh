@@ -1,0 +1,60 @@
+# Shared helpers for tests/integration/*.sh (sourced, POSIX sh).
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+IORACE=${IORACE:-$TOP/bin/iorace}
+T=$(mktemp -d /var/tmp/iorace-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+fails=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# expect_gt WHAT GOT MIN
+expect_gt() {
+	if [ "$2" -gt "$3" ] 2>/dev/null; then pass "$1 = $2 > $3"; else fail "$1: got '$2', want > $3"; fi
+}
+
+# jget FILE JQ-EXPR
+jget() {
+	jq -r "$2" "$1" 2>/dev/null
+}
+
+# total findings in a report.json
+findings_total() {
+	jq '[.findings[]] | add' "$1" 2>/dev/null
+}
+
+done_() {
+	if [ "$fails" -ne 0 ]; then
+		echo "$fails check(s) failed"
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}
+
+# No mount, loop device or tracefs instance of a given iorace pid is left.
+no_leftovers_of() {
+	pid=$1
+	if grep -q "iorace-$pid" /proc/self/mountinfo; then
+		fail "mount of iorace-$pid left"
+	fi
+	for b in /sys/block/loop*/loop/backing_file; do
+		[ -e "$b" ] || continue
+		if grep -q "iorace-$pid" "$b"; then fail "loop $b of iorace-$pid left"; fi
+	done
+	if [ -d "/sys/kernel/tracing/instances/iorace-$pid" ]; then
+		fail "tracefs instance iorace-$pid left"
+	fi
+}
