@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One run, start to end: reclaim leftovers, scratch ext4, poison, files,
+ * trace, stages, tamper, verify, fiemap, unmount, fsck, kernel log, report.
+ * Every exit path goes through run_cleanup(); SIGINT/SIGTERM stop the
+ * workload and clean up; a hung op (watchdog) writes the report and exits
+ * even if a thread is stuck in D state.
+ */
+#include <dirent.h>
+#include <json-c/json.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "replay/engine.h"
+#include "replay/run_internal.h"
+#include "trace/trace.h"
+
+#define WATCHDOG_TICK_NS (250 * NSEC_PER_MSEC)
+
+int tamper_parse(const char *s, unsigned *out)
+{
+	static const char *const names[] = { "poison", "foreign", "zeros",
+					     "old", "torn" };
+	char *dup = xstrdup(s), *save = NULL, *tok;
+	unsigned v = 0;
+
+	for (tok = strtok_r(dup, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned k;
+
+		if (!strcmp(tok, "all")) {
+			v |= TAMPER_ALL;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(names); k++)
+			if (!strcmp(tok, names[k]))
+				break;
+		if (k == ARRAY_SIZE(names)) {
+			free(dup);
+			return -1;
+		}
+		v |= 1u << k;
+	}
+	free(dup);
+	if (!v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Save what the kernel says about our threads and blocked tasks. */
+static void save_hang_evidence(struct run *r)
+{
+	char path[4200], line[512];
+	FILE *out;
+	DIR *d;
+	struct dirent *de;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/hang-stacks.txt", r->run_dir);
+	out = fopen(path, "w");
+	d = opendir("/proc/self/task");
+	while (out && d && (de = readdir(d))) {
+		char sp[300];
+		FILE *s;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sp, sizeof(sp), "/proc/self/task/%s/stack",
+			 de->d_name);
+		fprintf(out, "== tid %s\n", de->d_name);
+		s = fopen(sp, "r");
+		while (s && fgets(line, sizeof(line), s))
+			fputs(line, out);
+		if (s)
+			fclose(s);
+	}
+	if (d)
+		closedir(d);
+	if (out)
+		fclose(out);
+	/* blocked-task dump into the kernel log */
+	fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "w", 1) < 0)
+			dbg("sysrq w: %s", strerror(errno));
+		close(fd);
+	}
+	sleep_ns(500 * NSEC_PER_MSEC);
+}
+
+static void hang_exit(struct run *r, uint64_t id, uint64_t age)
+{
+	struct finding f = { .cls = F_HANG, .op_id = id };
+	char path[4200];
+
+	snprintf(f.expected, sizeof(f.expected),
+		 "every op to complete within %.1f s",
+		 r->watchdog_ns / 1e9);
+	snprintf(f.seen, sizeof(f.seen), "op %llu in flight for %.1f s",
+		 (unsigned long long)id, age / 1e9);
+	findings_add(&r->findings, &f);
+	snprintf(r->hang_note, sizeof(r->hang_note),
+		 "op %llu in flight for %.1f s; stacks in hang-stacks.txt, "
+		 "blocked tasks (sysrq w) in kernel.log",
+		 (unsigned long long)id, age / 1e9);
+	msg("HANG: %s", r->hang_note);
+	tr_watchdog(id, age);
+	save_hang_evidence(r);
+	snprintf(path, sizeof(path), "%s/kernel.log", r->run_dir);
+	r->kmsg_matches += kmsg_scan(r->kmsg_fd, path, &r->findings);
+	r->exit_status = EXIT_FINDINGS;
+	r->t_end = r->t_workload_end = now_ns();
+	report_write(r);
+	trace_stop();
+	/* a lazy unmount does not wait for the stuck op */
+	if (r->scratch.mounted)
+		umount2(r->scratch.mnt, MNT_DETACH);
+	msg("exiting with a hung op; a later run reclaims the loop device");
+	_exit(EXIT_FINDINGS);
+}
+
+void *watchdog_thread(void *arg)
+{
+	struct run *r = arg;
+
+	while (!atomic_load(&r->stop) || atomic_load(&r->hang)) {
+		uint64_t now = now_ns();
+
+		if (atomic_load(&r->hang))
+			break;
+		for (size_t i = 0; i < r->plan.nstreams; i++) {
+			uint64_t t = atomic_load(&r->streams[i].oldest_submit);
+
+			if (t && now > t && now - t > r->watchdog_ns)
+				hang_exit(r, atomic_load(&r->streams[i].oldest_id),
+					  now - t);
+		}
+		sleep_ns(WATCHDOG_TICK_NS);
+		if (atomic_load(&r->hang))
+			break;
+	}
+	return NULL;
+}
+
+struct sigctl {
+	struct run *r;
+	atomic_bool quit;
+	sigset_t set;
+};
+
+static void *signal_thread(void *arg)
+{
+	struct sigctl *sc = arg;
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+	while (!atomic_load(&sc->quit)) {
+		int s = sigtimedwait(&sc->set, NULL, &ts);
+
+		if (s <= 0)
+			continue;
+		if (atomic_load(&sc->r->stop)) {
+			msg("second signal: stopping harder");
+			continue;
+		}
+		sc->r->signo = s;
+		msg("%s: stopping the workload and cleaning up",
+		    strsignal(s));
+		atomic_store(&sc->r->stop, true);
+	}
+	return NULL;
+}
+
+static atomic_bool progress_quit;
+
+static void *progress_thread(void *arg)
+{
+	struct run *r = arg;
+
+	while (!atomic_load(&progress_quit)) {
+		fprintf(stderr,
+			"\r[stage %u] ops %llu/%llu  verified %llu sectors  findings %llu ",
+			r->stage, (unsigned long long)atomic_load(&r->ops_done),
+			(unsigned long long)r->plan.nops,
+			(unsigned long long)atomic_load(&r->sectors_verified),
+			(unsigned long long)findings_total(&r->findings));
+		for (int i = 0; i < 10 && !atomic_load(&progress_quit); i++)
+			sleep_ns(100 * NSEC_PER_MSEC);
+	}
+	fprintf(stderr, "\n");
+	return NULL;
+}
+
+static int open_files(struct run *r)
+{
+	r->files = xcalloc(r->nfiles, sizeof(*r->files));
+	for (unsigned i = 0; i < r->nfiles; i++) {
+		struct run_file *f = &r->files[i];
+		char path[4200];
+		struct stat st;
+
+		f->fd_direct = f->fd_dsync = f->fd_buffered = -1;
+		snprintf(path, sizeof(path), "%s/f%u", r->scratch.mnt, i);
+		f->fd_buffered = open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+		if (f->fd_buffered < 0) {
+			msg("create %s: %s", path, strerror(errno));
+			return -1;
+		}
+		f->initial_size = r->wl.filesize;
+		if (r->wl.filesize) {
+			int rc = r->wl.fallocate ?
+					 fallocate(f->fd_buffered, 0, 0,
+						   (off_t)r->wl.filesize) :
+					 ftruncate(f->fd_buffered,
+						   (off_t)r->wl.filesize);
+			if (rc < 0) {
+				msg("size %s to %llu: %s", path,
+				    (unsigned long long)r->wl.filesize,
+				    strerror(errno));
+				return -1;
+			}
+		}
+		if (fsync(f->fd_buffered) < 0 || fstat(f->fd_buffered, &st)) {
+			msg("fsync %s: %s", path, strerror(errno));
+			return -1;
+		}
+		f->inode = st.st_ino;
+		f->fd_direct = open(path, O_RDWR | O_DIRECT);
+		f->fd_dsync = open(path, O_RDWR | O_DIRECT | O_DSYNC);
+		if (f->fd_direct < 0 || f->fd_dsync < 0) {
+			msg("open %s O_DIRECT: %s", path, strerror(errno));
+			return -1;
+		}
+		tr_file_info(i, f->inode, f->initial_size);
+	}
+	return 0;
+}
+
+static void close_files(struct run *r)
+{
+	for (unsigned i = 0; r->files && i < r->nfiles; i++) {
+		struct run_file *f = &r->files[i];
+
+		if (f->fd_direct >= 0)
+			close(f->fd_direct);
+		if (f->fd_dsync >= 0)
+			close(f->fd_dsync);
+		if (f->fd_buffered >= 0)
+			close(f->fd_buffered);
+		f->fd_direct = f->fd_dsync = f->fd_buffered = -1;
+	}
+}
+
+static void run_free(struct run *r)
+{
+	close_files(r);
+	free(r->files);
+	if (r->oracle)
+		oracle_free(r->oracle);
+	findings_free(&r->findings);
+	for (int k = 0; k < OP_NKINDS; k++)
+		free(r->lat[k].v);
+	free(r->executed);
+	free(r->streams);
+	plan_free(&r->plan);
+	workload_free(&r->wl);
+	if (r->kmsg_fd >= 0)
+		close(r->kmsg_fd);
+}
+
+static int record_oplog(struct run *r)
+{
+	FILE *f = fopen(r->opts->record, "w");
+	int rc;
+
+	if (!f) {
+		msg("cannot write op log %s: %s", r->opts->record,
+		    strerror(errno));
+		return -1;
+	}
+	rc = plan_write_oplog(&r->plan, r->executed, f);
+	if (fclose(f) || rc < 0)
+		return -1;
+	return 0;
+}
+
+static int load(struct run *r, const struct run_opts *o)
+{
+	char path[4096], err[512];
+
+	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
+		msg("no workload '%s' (try `iorace list`)", o->workload);
+		return EXIT_USAGE;
+	}
+	if (workload_parse_file(path, &r->wl, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (o->scale != 1.0)
+		workload_scale(&r->wl, o->scale);
+	snprintf(r->workload_name, sizeof(r->workload_name), "%s",
+		 r->wl.name);
+	if (o->replay) {
+		if (plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) <
+		    0) {
+			msg("%s", err);
+			return EXIT_USAGE;
+		}
+	} else if (plan_build(&r->wl, o->seed, &r->plan) < 0) {
+		msg("cannot plan workload %s", r->wl.name);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < r->plan.nops; i++) {
+		if (r->plan.ops[i].file >= r->wl.nrfiles) {
+			msg("op %llu uses file %u but the workload has %u files",
+			    (unsigned long long)r->plan.ops[i].id,
+			    r->plan.ops[i].file, r->wl.nrfiles);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
+{
+	static struct run run; /* reachable from the watchdog's _exit path */
+	struct run *r = &run;
+	struct sigctl sc = { .r = r };
+	pthread_t sig_tid, wd_tid, prog_tid;
+	bool prog = false, wd = false;
+	char err[512], path[4200];
+	int status, rc;
+	uint64_t maxid = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->opts = o;
+	r->kmsg_fd = -1;
+	r->t_start = now_ns();
+	pthread_mutex_init(&r->lock, NULL);
+	findings_init(&r->findings);
+	status = load(r, o);
+	if (status)
+		goto out_free;
+	if (o->engine) {
+		r->engine_override = engine_find(o->engine);
+		if (!r->engine_override) {
+			msg("unknown engine '%s' (libaio, io_uring, sync)",
+			    o->engine);
+			status = EXIT_USAGE;
+			goto out_free;
+		}
+	}
+	if (scratch_can_run(err, sizeof(err)) < 0) {
+		msg("cannot run here: %s", err);
+		status = EXIT_CANNOT_RUN;
+		goto out_free;
+	}
+	if (o->out_dir) {
+		snprintf(r->run_dir, sizeof(r->run_dir), "%s", o->out_dir);
+	} else {
+		time_t t = time(NULL);
+		struct tm tm;
+		char ts[32];
+
+		localtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
+		snprintf(r->run_dir, sizeof(r->run_dir), "results/%s-%s-%d",
+			 r->workload_name, ts, (int)getpid());
+	}
+	if (mkdir_p(r->run_dir) < 0) {
+		msg("cannot create run dir %s: %s", r->run_dir,
+		    strerror(errno));
+		status = EXIT_USAGE;
+		goto out_free;
+	}
+	if (run_dir_out)
+		snprintf(run_dir_out, len, "%s", r->run_dir);
+	r->watchdog_ns = o->watchdog_ns ? o->watchdog_ns : r->wl.watchdog_ns;
+	if (!r->watchdog_ns)
+		r->watchdog_ns = 60 * NSEC_PER_SEC;
+	r->nfiles = r->wl.nrfiles;
+	r->executed = xcalloc(r->plan.nops ? r->plan.nops : 1, 1);
+	r->streams = xcalloc(r->plan.nstreams ? r->plan.nstreams : 1,
+			     sizeof(*r->streams));
+	for (size_t i = 0; i < r->plan.nops; i++)
+		maxid = MAX(maxid, r->plan.ops[i].id);
+	atomic_store(&r->next_extra_id, maxid + 1);
+
+	/* signals go to one thread; every other thread inherits the mask */
+	sigemptyset(&sc.set);
+	sigaddset(&sc.set, SIGINT);
+	sigaddset(&sc.set, SIGTERM);
+	sigaddset(&sc.set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sc.set, NULL);
+	pthread_create(&sig_tid, NULL, signal_thread, &sc);
+
+	scratch_reclaim();
+	r->kmsg_fd = kmsg_open();
+	msg("run %s: workload %s seed %llu scale %g, %zu ops in %zu streams",
+	    r->run_dir, r->workload_name, (unsigned long long)r->plan.seed,
+	    o->scale, r->plan.nops, r->plan.nstreams);
+	if (scratch_setup(&r->scratch, o->base_dir, r->wl.image_size,
+			  r->wl.mkfs_opts, r->wl.mount_opts, err,
+			  sizeof(err)) < 0) {
+		msg("scratch setup: %s", err);
+		status = EXIT_CANNOT_RUN;
+		goto out_teardown;
+	}
+	if (o->trace) {
+		struct trace_opts to = { .run_dir = r->run_dir,
+					 .dev = r->scratch.dev,
+					 .ust = true,
+					 .kernel = true };
+
+		if (trace_start(&to) < 0) {
+			msg("cannot trace here (use --no-trace to run without)");
+			status = EXIT_CANNOT_RUN;
+			goto out_teardown;
+		}
+	}
+	tr_run_info(r->plan.seed, r->nfiles, r->workload_name);
+	if (r->wl.poison && !atomic_load(&r->stop)) {
+		int64_t pb;
+
+		tr_phase(TRP_POISON, true);
+		pb = scratch_poison(&r->scratch, r->plan.seed);
+		tr_phase(TRP_POISON, false);
+		if (pb < 0) {
+			msg("poisoning free space failed");
+			status = EXIT_CANNOT_RUN;
+			goto out_teardown;
+		}
+		r->poison_bytes = (uint64_t)pb;
+	}
+	tr_phase(TRP_SETUP, true);
+	rc = open_files(r);
+	tr_phase(TRP_SETUP, false);
+	if (rc < 0) {
+		status = EXIT_CANNOT_RUN;
+		goto out_teardown;
+	}
+	{
+		uint64_t *sizes = xcalloc(r->nfiles, sizeof(*sizes));
+
+		for (unsigned i = 0; i < r->nfiles; i++)
+			sizes[i] = r->files[i].initial_size;
+		r->oracle = oracle_new(r->nfiles, sizes, r->plan.seed);
+		free(sizes);
+	}
+	if (o->progress) {
+		atomic_store(&progress_quit, false);
+		prog = !pthread_create(&prog_tid, NULL, progress_thread, r);
+	}
+	wd = !pthread_create(&wd_tid, NULL, watchdog_thread, r);
+
+	tr_phase(TRP_WORKLOAD, true);
+	r->t_workload_start = now_ns();
+	for (unsigned s = 0; s < r->plan.nstages && !atomic_load(&r->stop);
+	     s++) {
+		if (exec_stage(r, s) < 0) {
+			msg("stage %u failed", s);
+			status = EXIT_CANNOT_RUN;
+			break;
+		}
+	}
+	r->t_workload_end = now_ns();
+	tr_phase(TRP_WORKLOAD, false);
+
+	tr_phase(TRP_VERIFY, true);
+	if (!atomic_load(&r->stop) && o->tamper)
+		tamper_files(r);
+	if (!atomic_load(&r->stop))
+		verify_files(r);
+	if (!atomic_load(&r->stop))
+		fiemap_files(r);
+	tr_phase(TRP_VERIFY, false);
+	if (o->record && record_oplog(r) < 0)
+		status = EXIT_USAGE;
+
+	atomic_store(&r->stop, true);
+	if (wd)
+		pthread_join(wd_tid, NULL);
+	if (prog) {
+		atomic_store(&progress_quit, true);
+		pthread_join(prog_tid, NULL);
+	}
+
+out_teardown:
+	tr_phase(TRP_TEARDOWN, true);
+	close_files(r);
+	if (r->scratch.mounted) {
+		if (scratch_unmount(&r->scratch) < 0)
+			msg("unmount %s failed", r->scratch.mnt);
+		else if (!r->signo && status == 0) {
+			snprintf(path, sizeof(path), "%s/fsck.log", r->run_dir);
+			r->fsck_status = scratch_fsck(&r->scratch, path);
+			if (r->fsck_status) {
+				struct finding f = { .cls = F_FSCK };
+
+				snprintf(f.expected, sizeof(f.expected),
+					 "e2fsck -fn clean");
+				snprintf(f.seen, sizeof(f.seen),
+					 "e2fsck exit %d (fsck.log)",
+					 r->fsck_status);
+				findings_add(&r->findings, &f);
+			}
+		}
+	}
+	tr_phase(TRP_TEARDOWN, false);
+	trace_stop();
+	scratch_teardown(&r->scratch);
+	if (r->run_dir[0]) {
+		snprintf(path, sizeof(path), "%s/kernel.log", r->run_dir);
+		r->kmsg_matches += kmsg_scan(r->kmsg_fd, path, &r->findings);
+	}
+	atomic_store(&sc.quit, true);
+	pthread_join(sig_tid, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &sc.set, NULL);
+
+	if (!status && findings_total(&r->findings))
+		status = EXIT_FINDINGS;
+	if (r->signo && !status)
+		status = 128 + r->signo;
+	r->exit_status = status;
+	r->t_end = now_ns();
+	if (r->run_dir[0] && r->oracle) {
+		report_write(r);
+		msg("%s: %s, %llu findings, %llu sectors verified, fsck %s (%s/report.txt)",
+		    r->workload_name, status ? "FAIL" : "PASS",
+		    (unsigned long long)findings_total(&r->findings),
+		    (unsigned long long)atomic_load(&r->sectors_verified),
+		    r->fsck_status ? "NOT clean" : "clean", r->run_dir);
+	}
+	if (r->run_dir[0] && status == EXIT_FINDINGS) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%llu findings\n",
+			 (unsigned long long)findings_total(&r->findings));
+		write_text(r->run_dir, "FAILED", line);
+	}
+out_free:
+	run_free(r);
+	return status;
+}
+
+int run_repeat(const struct run_opts *o, unsigned n)
+{
+	struct run_opts one = *o;
+	unsigned failed_runs = 0, hits[F_NCLASSES] = { 0 };
+	char base[4096], dir[4200], path[4300];
+	json_object *root, *jruns, *jcls;
+	int worst = 0;
+
+	if (o->out_dir)
+		snprintf(base, sizeof(base), "%s", o->out_dir);
+	else
+		snprintf(base, sizeof(base), "results/repeat-%d",
+			 (int)getpid());
+	if (mkdir_p(base) < 0) {
+		msg("cannot create %s: %s", base, strerror(errno));
+		return EXIT_USAGE;
+	}
+	root = json_object_new_object();
+	jruns = json_object_new_array();
+	for (unsigned i = 0; i < n; i++) {
+		json_object *rep, *jf, *jr = json_object_new_object();
+		int st;
+
+		snprintf(dir, sizeof(dir), "%s/run-%u", base, i);
+		one.out_dir = dir;
+		one.seed = o->seed + i;
+		st = run_workload(&one, NULL, 0);
+		json_object_object_add(jr, "dir", json_object_new_string(dir));
+		json_object_object_add(jr, "seed", json_object_new_int64(
+							   (int64_t)one.seed));
+		json_object_object_add(jr, "exit", json_object_new_int(st));
+		json_object_array_add(jruns, jr);
+		if (st != EXIT_CLEAN && st != EXIT_FINDINGS) {
+			worst = st;
+			break;
+		}
+		if (st == EXIT_FINDINGS)
+			failed_runs++;
+		snprintf(path, sizeof(path), "%s/report.json", dir);
+		rep = json_object_from_file(path);
+		if (rep && json_object_object_get_ex(rep, "findings", &jf)) {
+			for (int c = 0; c < F_NCLASSES; c++) {
+				json_object *v;
+
+				if (json_object_object_get_ex(
+					    jf, finding_class_name(c), &v) &&
+				    json_object_get_int64(v) > 0)
+					hits[c]++;
+			}
+		}
+		json_object_put(rep);
+	}
+	jcls = json_object_new_object();
+	printf("%-14s %6s %6s  %s\n", "class", "runs", "of", "kind");
+	for (int c = 0; c < F_NCLASSES; c++) {
+		json_object_object_add(jcls, finding_class_name(c),
+				       json_object_new_int((int)hits[c]));
+		if (hits[c])
+			printf("%-14s %6u %6u  %s\n", finding_class_name(c),
+			       hits[c], n, hits[c] == n ? "solid" : "flaky");
+	}
+	printf("%u of %u runs had findings\n", failed_runs, n);
+	json_object_object_add(root, "runs", jruns);
+	json_object_object_add(root, "runs_with_class", jcls);
+	json_object_object_add(root, "failed_runs",
+			       json_object_new_int((int)failed_runs));
+	json_object_object_add(root, "total_runs", json_object_new_int((int)n));
+	snprintf(path, sizeof(path), "%s/repeat.json", base);
+	json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY);
+	json_object_put(root);
+	if (worst)
+		return worst;
+	return failed_runs ? EXIT_FINDINGS : EXIT_CLEAN;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The runner: sets up the scratch ext4, poisons free space, executes a plan
+ * stage by stage (one thread per stream), feeds the oracle online, reads
+ * every file back, runs e2fsck, scans the kernel log and writes the run dir
+ * (report.json, report.txt, oplog, kernel.log, fsck.log, trace/).
+ */
+#ifndef IORACE_RUN_H
+#define IORACE_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tamper_kind {
+	TAMPER_POISON = 1 << 0,
+	TAMPER_FOREIGN = 1 << 1,
+	TAMPER_ZEROS = 1 << 2,
+	TAMPER_OLD = 1 << 3,
+	TAMPER_TORN = 1 << 4,
+	TAMPER_ALL = 0x1f,
+};
+
+struct run_opts {
+	const char *workload; /* name or path */
+	const char *out_dir; /* NULL: results/<workload>-<time> */
+	uint64_t seed;
+	double scale;
+	const char *engine; /* NULL: per job / libaio */
+	const char *record; /* op log to write */
+	const char *replay; /* op log to execute */
+	const char *base_dir; /* where the image lives */
+	unsigned tamper; /* enum tamper_kind bits */
+	uint64_t watchdog_ns; /* 0: workload's */
+	bool trace;
+	bool progress;
+};
+
+/* Parse a --tamper list ("poison,torn", "all"); -1 on a bad name. */
+int tamper_parse(const char *s, unsigned *out);
+
+/* Execute one run; returns the process exit status (EXIT_*). */
+int run_workload(const struct run_opts *o, char *run_dir_out, size_t len);
+
+/*
+ * Run the workload n times (seeds seed, seed+1, ...) into OUT/run-K and
+ * report per finding class how many runs showed it (solid vs flaky), also
+ * as OUT/repeat.json. Returns 1 if any run had findings.
+ */
+int run_repeat(const struct run_opts *o, unsigned n);
+
+#endif

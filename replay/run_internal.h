@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* State shared by the runner's pieces (run.c, exec.c, report.c, tamper.c). */
+#ifndef IORACE_RUN_INTERNAL_H
+#define IORACE_RUN_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "model/findings.h"
+#include "model/oracle.h"
+#include "replay/plan.h"
+#include "replay/run.h"
+#include "replay/scratch.h"
+#include "replay/workload.h"
+
+/* Latency samples of one op kind (ns), appended under the run lock. */
+struct lat {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct run_file {
+	int fd_direct; /* O_RDWR|O_DIRECT */
+	int fd_dsync; /* O_RDWR|O_DIRECT|O_DSYNC */
+	int fd_buffered; /* O_RDWR */
+	uint64_t inode;
+	uint64_t initial_size;
+	atomic_uint writes_inflight;
+	atomic_uint truncating; /* a truncate/punch is running */
+	uint64_t final_size;
+	unsigned extents, unwritten;
+};
+
+/* One op in flight, watched by the watchdog. */
+struct inflight {
+	uint64_t id;
+	uint64_t t_submit;
+	pid_t tid;
+};
+
+struct stream_state {
+	struct run *r;
+	const struct plan_stream *ps;
+	pthread_t thread;
+	pid_t tid;
+	/* oldest op in flight (0: none), for the watchdog */
+	_Atomic uint64_t oldest_submit;
+	_Atomic uint64_t oldest_id;
+	atomic_bool done;
+	int error; /* setup failure: errno */
+};
+
+struct run {
+	const struct run_opts *opts;
+	struct workload wl;
+	struct plan plan;
+	struct scratch scratch;
+	char run_dir[4096];
+	char workload_name[64];
+	struct run_file *files;
+	unsigned nfiles;
+
+	pthread_mutex_t lock; /* oracle, latency arrays, executed[] */
+	struct oracle *oracle;
+	struct findings findings;
+	struct lat lat[OP_NKINDS];
+	unsigned char *executed; /* per plan op */
+	_Atomic uint64_t next_extra_id; /* ids beyond the plan (grow, verify) */
+
+	/* counters */
+	_Atomic uint64_t ops_done, bytes_written, bytes_read, sectors_verified;
+	_Atomic uint64_t ops_total;
+	uint64_t poison_bytes;
+	uint64_t t_start, t_workload_start, t_workload_end, t_end;
+
+	struct stream_state *streams;
+	size_t nstreams;
+	unsigned stage; /* stage being executed */
+	uint64_t t_stage_start;
+	atomic_bool stop; /* SIGINT/SIGTERM or watchdog */
+	atomic_bool hang;
+	int signo;
+	uint64_t watchdog_ns;
+	const struct engine_ops *engine_override;
+
+	int fsck_status;
+	unsigned kmsg_matches;
+	int kmsg_fd;
+	int exit_status;
+	char hang_note[256];
+};
+
+/* exec.c */
+int exec_stage(struct run *r, unsigned stage);
+uint64_t run_new_id(struct run *r);
+void run_op_submitted(struct run *r, const struct oracle_op *op, int kind);
+void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
+		      uint64_t t_submit, uint64_t t_complete);
+void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
+		   uint64_t len, uint64_t ts, uint64_t tc, const char *what,
+		   int64_t res);
+size_t run_check_read(struct run *r, uint64_t id, uint32_t file,
+		      uint64_t off, const void *buf, int64_t res);
+void *watchdog_thread(void *arg);
+
+/* verify.c */
+int verify_files(struct run *r);
+int tamper_files(struct run *r);
+void fiemap_files(struct run *r);
+
+/* kmsg.c */
+int kmsg_open(void);
+unsigned kmsg_scan(int fd, const char *log_path, struct findings *fl);
+
+/* report.c */
+int report_write(struct run *r);
+void lat_add(struct lat *l, uint64_t ns);
+
+#endif

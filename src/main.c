@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iorace: replay kernel-style I/O workloads against a scratch ext4 and
+ * judge every byte read back. Subcommands: list, run, check, compare.
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checker/checker.h"
+#include "common/util.h"
+#include "replay/run.h"
+#include "replay/workload.h"
+
+static void usage_main(FILE *f)
+{
+	fprintf(f,
+		"usage: iorace COMMAND [options]\n"
+		"\n"
+		"  list                      named workloads, one line each\n"
+		"  run WORKLOAD|FILE [opts]  run a workload on a scratch ext4\n"
+		"  check RUN                 re-check a run from its trace alone\n"
+		"  compare BASE NEW          compare two runs; exit 1 on regression\n"
+		"\n"
+		"`iorace COMMAND --help` for a command's options.\n"
+		"Exit status: 0 no findings, 1 findings, 2 bad usage or input,\n"
+		"77 cannot run here (not root, no loop device, no tracing).\n");
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	const char *dir = workload_dir();
+	struct dirent **ents;
+	int n;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: iorace list\n  Lists the named workloads in %s.\n",
+		       dir);
+		return 0;
+	}
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		msg("cannot list %s", dir);
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		size_t len = strlen(name);
+		char path[4200], err[512];
+		struct workload wl;
+
+		if (len > 4 && !strcmp(name + len - 4, ".job")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+			if (workload_parse_file(path, &wl, err, sizeof(err)) < 0) {
+				printf("%-26.*s (bad: %s)\n", (int)len - 4, name,
+				       err);
+			} else {
+				printf("%-26s %s\n", wl.name, wl.description);
+				workload_free(&wl);
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return 0;
+}
+
+static void usage_run(FILE *f)
+{
+	fprintf(f,
+		"usage: iorace run WORKLOAD|FILE [options]\n"
+		"\n"
+		"  -o, --out DIR        run dir (default results/WORKLOAD-TIME-PID)\n"
+		"  -s, --seed N         plan seed (default 1)\n"
+		"  -S, --scale F        multiply sizes and counts (default 1)\n"
+		"  -e, --engine E       libaio, io_uring or sync for every I/O job\n"
+		"      --record OPLOG   write the executed op log\n"
+		"      --replay OPLOG   execute an op log instead of planning\n"
+		"      --repeat N       run N times (seeds N, N+1, ...), report\n"
+		"                       per finding class how many runs failed\n"
+		"      --tamper KINDS   oracle self-test: after the workload, rewrite\n"
+		"                       sectors behind the engine's back; KINDS is a\n"
+		"                       comma list of poison,foreign,zeros,old,torn\n"
+		"                       or all (must give STALE/LOST/TORN, exit 1)\n"
+		"      --watchdog DUR   an op in flight longer is a HANG (default\n"
+		"                       the workload's, 60s)\n"
+		"      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
+		"      --no-trace       do not record an LTTng/tracefs trace\n"
+		"      --no-progress    no progress line on a terminal\n"
+		"  -v, --verbose\n"
+		"  -h, --help\n");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "scale", required_argument, NULL, 'S' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "record", required_argument, NULL, 'R' },
+		{ "replay", required_argument, NULL, 'P' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "tamper", required_argument, NULL, 'T' },
+		{ "watchdog", required_argument, NULL, 'W' },
+		{ "base-dir", required_argument, NULL, 'B' },
+		{ "no-trace", no_argument, NULL, 'N' },
+		{ "no-progress", no_argument, NULL, 'Q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct run_opts o = { .seed = 1, .scale = 1.0, .trace = true,
+			      .progress = isatty(2) };
+	unsigned long repeat = 1;
+	char *end;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:s:S:e:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.out_dir = optarg;
+			break;
+		case 's':
+			o.seed = strtoull(optarg, &end, 0);
+			if (*end || !*optarg)
+				goto bad;
+			break;
+		case 'S':
+			o.scale = strtod(optarg, &end);
+			if (*end || o.scale <= 0)
+				goto bad;
+			break;
+		case 'e':
+			o.engine = optarg;
+			break;
+		case 'R':
+			o.record = optarg;
+			break;
+		case 'P':
+			o.replay = optarg;
+			break;
+		case 'n':
+			repeat = strtoul(optarg, &end, 10);
+			if (*end || !repeat)
+				goto bad;
+			break;
+		case 'T':
+			if (tamper_parse(optarg, &o.tamper) < 0)
+				goto bad;
+			break;
+		case 'W':
+			if (parse_duration(optarg, &o.watchdog_ns) < 0 ||
+			    !o.watchdog_ns)
+				goto bad;
+			break;
+		case 'B':
+			o.base_dir = optarg;
+			break;
+		case 'N':
+			o.trace = false;
+			break;
+		case 'Q':
+			o.progress = false;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage_run(stdout);
+			return 0;
+		default:
+			usage_run(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		msg("run: expected one WORKLOAD argument");
+		usage_run(stderr);
+		return EXIT_USAGE;
+	}
+	o.workload = argv[optind];
+	if (repeat > 1)
+		return run_repeat(&o, (unsigned)repeat);
+	return run_workload(&o, NULL, 0);
+bad:
+	msg("run: bad value for --%s: '%s'",
+	    c == 's' ? "seed" : c == 'S' ? "scale" : c == 'n' ? "repeat" :
+	    c == 'T' ? "tamper" : "watchdog", optarg);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		usage_main(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return checker_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compare"))
+		return compare_main(argc - 1, argv + 1);
+	msg("unknown command '%s'", cmd);
+	usage_main(stderr);
+	return EXIT_USAGE;
+}
