@@ -38,7 +38,8 @@ static pid_t gettid_(void)
 /* Caller holds r->lock. */
 void run_op_submitted(struct run *r, const struct oracle_op *op, int kind)
 {
-	oracle_submit(r->oracle, op);
+	if (!r->opts->bare)
+		oracle_submit(r->oracle, op);
 	tr_op_submit(op->id, kind, op->file,
 		     op->file < r->nfiles ? r->files[op->file].inode : 0,
 		     op->off, op->len, op->flags, op->t_submit);
@@ -48,7 +49,8 @@ void run_op_submitted(struct run *r, const struct oracle_op *op, int kind)
 void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
 		      uint64_t t_submit, uint64_t t_complete)
 {
-	oracle_complete(r->oracle, id, res, t_complete);
+	if (!r->opts->bare)
+		oracle_complete(r->oracle, id, res, t_complete);
 	tr_op_complete(id, kind, res, t_complete);
 	if (kind >= 0 && kind < OP_NKINDS)
 		lat_add(&r->lat[kind], t_complete - t_submit);
@@ -152,7 +154,7 @@ static void io_complete(struct run *r, struct io_req *q)
 
 	pthread_mutex_lock(&r->lock);
 	run_op_completed(r, q->op_id, kind, q->res, q->t_submit, q->t_complete);
-	if (!q->is_write)
+	if (!q->is_write && !r->opts->bare)
 		run_check_read(r, q->op_id, op->file, q->off, q->buf, q->res);
 	pthread_mutex_unlock(&r->lock);
 
@@ -226,7 +228,7 @@ static int io_stream(struct stream_state *ss)
 			q->len = (uint32_t)op->len;
 			q->priv = (void *)op;
 			q->res = 0;
-			if (q->is_write)
+			if (q->is_write && !r->opts->bare)
 				stamp_fill(q->buf, op->file,
 					   op->off >> SECTOR_SHIFT,
 					   (uint32_t)(op->len >> SECTOR_SHIFT),

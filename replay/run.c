@@ -507,7 +507,7 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	tr_phase(TRP_VERIFY, true);
 	if (!atomic_load(&r->stop) && o->tamper)
 		tamper_files(r);
-	if (!atomic_load(&r->stop))
+	if (!atomic_load(&r->stop) && !o->bare)
 		verify_files(r);
 	if (!atomic_load(&r->stop))
 		fiemap_files(r);

@@ -33,6 +33,7 @@ struct run_opts {
 	uint64_t watchdog_ns; /* 0: workload's */
 	bool trace;
 	bool progress;
+	bool bare; /* benchmark: no stamping, no oracle, no read-back */
 };
 
 /* Parse a --tamper list ("poison,torn", "all"); -1 on a bad name. */

@@ -90,6 +90,8 @@ static void usage_run(FILE *f)
 		"      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
 		"      --no-trace       do not record an LTTng/tracefs trace\n"
 		"      --no-progress    no progress line on a terminal\n"
+		"      --bare           benchmark mode: no stamps, no oracle, no\n"
+		"                       read-back (the verdict means nothing)\n"
 		"  -v, --verbose\n"
 		"  -h, --help\n");
 }
@@ -109,6 +111,7 @@ static int cmd_run(int argc, char **argv)
 		{ "base-dir", required_argument, NULL, 'B' },
 		{ "no-trace", no_argument, NULL, 'N' },
 		{ "no-progress", no_argument, NULL, 'Q' },
+		{ "bare", no_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -166,6 +169,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'Q':
 			o.progress = false;
+			break;
+		case 'b':
+			o.bare = true;
 			break;
 		case 'v':
 			verbose++;
