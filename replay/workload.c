@@ -680,6 +680,8 @@ int workload_parse_string(const char *text, const char *name,
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		else if (!*line)
+			break; /* nothing after the final newline */
 		p.lineno++;
 		ret = parse_line(&p, line);
 	}
