@@ -106,4 +106,17 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 /* Bytes the file may hold at most right now (for planning read-back). */
 uint64_t oracle_max_size(const struct oracle *o, uint32_t file);
 
+/* Bookkeeping, for tests and the report. */
+struct oracle_stats {
+	uint64_t ops; /* registered, excluding the initial contents */
+	uint64_t candidates; /* write references held in sector lists */
+	uint64_t candidates_peak;
+	uint64_t overflow_lists; /* sectors whose list left the inline slots */
+	uint64_t pruned; /* references dropped */
+	uint64_t zero_ranges; /* truncate/punch/zero_range ranges held */
+	uint64_t reads_inflight;
+	uint64_t bytes; /* approximate memory held */
+};
+void oracle_stats(const struct oracle *o, struct oracle_stats *st);
+
 #endif
