@@ -31,7 +31,8 @@
  * Op log format (text, one op per line, '#' starts a comment line):
  *
  *   # iorace oplog v1 workload=NAME seed=N
- *   op ID job=J ctx=C stage=S kind=KIND file=F off=BYTES len=BYTES flags=F at=NS [inflight=N] [grow=BYTES]
+ *   op ID job=J ctx=C stage=S kind=KIND file=F off=BYTES len=BYTES flags=F
+ * at=NS [inflight=N] [grow=BYTES]
  *
  * The header must be the first non-blank line. Numbers are decimal. KIND is
  * write, read, truncate, fallocate, punch, zero_range, fsync or fdatasync.
@@ -50,14 +51,14 @@
 
 #include "common/util.h"
 
-#define KIB4 4096ull
+#define KIB4	   4096ull
 #define MAX_STAGES 64u
 
 static const char *const kind_names[OP_NKINDS] = {
-	[OP_WRITE] = "write",	      [OP_READ] = "read",
-	[OP_TRUNCATE] = "truncate",   [OP_FALLOCATE] = "fallocate",
-	[OP_PUNCH] = "punch",	      [OP_ZERO_RANGE] = "zero_range",
-	[OP_FSYNC] = "fsync",	      [OP_FDATASYNC] = "fdatasync",
+	[OP_WRITE] = "write",	    [OP_READ] = "read",
+	[OP_TRUNCATE] = "truncate", [OP_FALLOCATE] = "fallocate",
+	[OP_PUNCH] = "punch",	    [OP_ZERO_RANGE] = "zero_range",
+	[OP_FSYNC] = "fsync",	    [OP_FDATASYNC] = "fdatasync",
 };
 
 static const struct {
@@ -112,7 +113,8 @@ static void end_stream(struct builder *b, size_t first, uint32_t job,
 
 static uint64_t stream_seed(uint64_t seed, uint32_t job, uint32_t ctx)
 {
-	uint64_t st = seed ^ ((uint64_t)job << 32 | ctx) * 0xd1b54a32d192ed03ull;
+	uint64_t st =
+	    seed ^ ((uint64_t)job << 32 | ctx) * 0xd1b54a32d192ed03ull;
 
 	splitmix64(&st);
 	return st;
@@ -134,8 +136,8 @@ static int build_io(struct builder *b, const struct workload *wl,
 	uint64_t end = j->offset + io_region_len(wl, j);
 	uint64_t lo = (j->bs_min + KIB4 - 1) / KIB4 * KIB4;
 	uint64_t hi = j->bs_max / KIB4 * KIB4;
-	bool rand = j->rw == RW_RANDWRITE || j->rw == RW_RANDREAD ||
-		    j->rw == RW_RANDRW;
+	bool rand =
+	    j->rw == RW_RANDWRITE || j->rw == RW_RANDREAD || j->rw == RW_RANDRW;
 	uint32_t c;
 
 	if (range && hi > end - MIN(end, base))
@@ -151,7 +153,8 @@ static int build_io(struct builder *b, const struct workload *wl,
 		uint64_t st = stream_seed(b->p->seed, ji, c);
 		uint64_t span = end - base;
 		uint64_t cur = base + (uint64_t)((unsigned __int128)span * c /
-						 j->contexts) / a * a;
+						 j->contexts) /
+					  a * a;
 		size_t first = b->p->nops;
 		uint64_t i;
 
@@ -167,20 +170,21 @@ static int build_io(struct builder *b, const struct workload *wl,
 			else if (j->rw == RW_READ || j->rw == RW_RANDREAD)
 				op->kind = OP_READ;
 			else
-				op->kind = rand_below(&st, 100) < j->rwmixread ?
-						   OP_READ :
-						   OP_WRITE;
-			op->file = j->file == WL_ALL_FILES ?
-					   rand_below(&st, wl->nrfiles) :
-					   (uint32_t)j->file;
+				op->kind = rand_below(&st, 100) < j->rwmixread
+					       ? OP_READ
+					       : OP_WRITE;
+			op->file = j->file == WL_ALL_FILES
+				       ? rand_below(&st, wl->nrfiles)
+				       : (uint32_t)j->file;
 			if (range)
-				len = lo + rand_below(&st, (hi - lo) / KIB4 + 1) *
-						   KIB4;
+				len =
+				    lo + rand_below(&st, (hi - lo) / KIB4 + 1) *
+					     KIB4;
 			if (rand) {
-				op->off = base + rand_below(&st, (end - base -
-								  len) / a +
-								 1) *
-							 a;
+				op->off = base +
+					  rand_below(
+					      &st, (end - base - len) / a + 1) *
+					      a;
 			} else {
 				if (cur + len > end)
 					cur = base;
@@ -227,24 +231,24 @@ static void build_racing(struct builder *b, const struct workload *wl,
 			op->kind = OP_FDATASYNC;
 			break;
 		default:
-			op->kind = j->type == JOB_FALLOCATE ? OP_FALLOCATE :
-				   j->type == JOB_PUNCH	    ? OP_PUNCH :
-								OP_ZERO_RANGE;
+			op->kind = j->type == JOB_FALLOCATE ? OP_FALLOCATE
+				   : j->type == JOB_PUNCH   ? OP_PUNCH
+							    : OP_ZERO_RANGE;
 			op->len = j->len;
 			if (j->offset == WL_RANDOM_OFFSET) {
-				uint64_t room = wl->filesize > op->len ?
-							wl->filesize - op->len :
-							0;
+				uint64_t room = wl->filesize > op->len
+						    ? wl->filesize - op->len
+						    : 0;
 
-				op->off = rand_below(&st, room / KIB4 + 1) *
-					  KIB4;
+				op->off =
+				    rand_below(&st, room / KIB4 + 1) * KIB4;
 			} else {
 				op->off = j->offset;
 			}
 			if (!op->len)
-				op->len = wl->filesize > op->off ?
-						  wl->filesize - op->off :
-						  KIB4;
+				op->len = wl->filesize > op->off
+					      ? wl->filesize - op->off
+					      : KIB4;
 			if (j->keep_size || j->type == JOB_PUNCH)
 				op->flags |= OPF_KEEP_SIZE;
 			break;
@@ -327,10 +331,11 @@ int plan_write_oplog(const struct plan *p, const unsigned char *executed,
 			continue;
 		format_flags(op->flags, flags, sizeof(flags));
 		fprintf(f,
-			"op %llu job=%u ctx=%u stage=%u kind=%s file=%u off=%llu len=%llu flags=%s at=%llu",
+			"op %llu job=%u ctx=%u stage=%u kind=%s file=%u "
+			"off=%llu len=%llu flags=%s at=%llu",
 			(unsigned long long)op->id, op->job, op->ctx, op->stage,
-			(unsigned)op->kind < OP_NKINDS ? kind_names[op->kind] :
-							  "?",
+			(unsigned)op->kind < OP_NKINDS ? kind_names[op->kind]
+						       : "?",
 			op->file, (unsigned long long)op->off,
 			(unsigned long long)op->len, flags,
 			(unsigned long long)op->at_ns);
@@ -352,7 +357,7 @@ struct reader {
 };
 
 static int rerr(struct reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int rerr(struct reader *r, const char *fmt, ...)
 {
@@ -459,8 +464,8 @@ enum {
 };
 
 static const char *const field_names[F_NFIELDS] = {
-	"job", "ctx", "stage", "kind", "file", "off",
-	"len", "flags", "at", "inflight", "grow",
+	"job", "ctx",	"stage", "kind",     "file", "off",
+	"len", "flags", "at",	 "inflight", "grow",
 };
 
 static int parse_op(struct reader *r, char *line, struct plan_op *op)
@@ -506,10 +511,10 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 		}
 		if (parse_u64(eq,
 			      k == F_OFF || k == F_LEN || k == F_AT ||
-					      k == F_GROW ?
-				      UINT64_MAX :
-			      k == F_STAGE ? MAX_STAGES - 1 :
-					     UINT32_MAX,
+				      k == F_GROW
+				  ? UINT64_MAX
+			      : k == F_STAGE ? MAX_STAGES - 1
+					     : UINT32_MAX,
 			      &v))
 			return rerr(r, "bad value '%s' for '%s'", eq,
 				    field_names[k]);
@@ -581,7 +586,8 @@ static int rebuild_streams(struct reader *r, struct plan *p, const int *lines)
 			free(cap);
 			r->line = lines[i];
 			return rerr(r,
-				    "op %llu: stage %u but job %u ctx %u is in stage %u",
+				    "op %llu: stage %u but job %u ctx %u is in "
+				    "stage %u",
 				    (unsigned long long)op->id, op->stage,
 				    op->job, op->ctx, ps->stage);
 		}
@@ -594,8 +600,7 @@ static int rebuild_streams(struct reader *r, struct plan *p, const int *lines)
 	return 0;
 }
 
-int plan_read_oplog(const char *path, struct plan *p, char *err,
-		    size_t errlen)
+int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen)
 {
 	struct reader r = { .path = path, .err = err, .errlen = errlen };
 	FILE *f;
@@ -632,7 +637,8 @@ int plan_read_oplog(const char *path, struct plan *p, char *err,
 		grow_array((void **)&p->ops, &opcap, p->nops + 1,
 			   sizeof(*p->ops));
 		ret = parse_op(&r, s, &p->ops[p->nops]);
-		if (!ret && p->nops && p->ops[p->nops].id <= p->ops[p->nops - 1].id)
+		if (!ret && p->nops &&
+		    p->ops[p->nops].id <= p->ops[p->nops - 1].id)
 			ret = rerr(&r, "op id %llu not greater than %llu",
 				   (unsigned long long)p->ops[p->nops].id,
 				   (unsigned long long)p->ops[p->nops - 1].id);

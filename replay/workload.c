@@ -28,12 +28,12 @@
 
 #include "common/util.h"
 
-#define MIB (1ull << 20)
-#define KIB4 4096ull
-#define MAX_FILES 1024u
+#define MIB	     (1ull << 20)
+#define KIB4	     4096ull
+#define MAX_FILES    1024u
 #define MAX_CONTEXTS 1024u
-#define MAX_IODEPTH 65536u
-#define MAX_BS (64u << 20)
+#define MAX_IODEPTH  65536u
+#define MAX_BS	     (64u << 20)
 
 /* Job keys, with the job types they are valid for. */
 enum jkey {
@@ -62,12 +62,11 @@ enum jkey {
 	K_NKEYS,
 };
 
-#define T(x) (1u << (x))
-#define T_IO T(JOB_IO)
-#define T_RANGE (T(JOB_FALLOCATE) | T(JOB_PUNCH) | T(JOB_ZERO_RANGE))
-#define T_RACING                                                  \
-	(T(JOB_TRUNCATE) | T_RANGE | T(JOB_FSYNC) | T(JOB_FDATASYNC))
-#define T_ALL (T_IO | T_RACING)
+#define T(x)	 (1u << (x))
+#define T_IO	 T(JOB_IO)
+#define T_RANGE	 (T(JOB_FALLOCATE) | T(JOB_PUNCH) | T(JOB_ZERO_RANGE))
+#define T_RACING (T(JOB_TRUNCATE) | T_RANGE | T(JOB_FSYNC) | T(JOB_FDATASYNC))
+#define T_ALL	 (T_IO | T_RACING)
 
 static const struct {
 	const char *name;
@@ -154,7 +153,7 @@ struct parser {
 };
 
 static int perr(struct parser *p, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int perr(struct parser *p, int line, const char *fmt, ...)
 {
@@ -199,8 +198,8 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int set_str(struct parser *p, char *dst, size_t dstlen,
-		   const char *key, const char *val)
+static int set_str(struct parser *p, char *dst, size_t dstlen, const char *key,
+		   const char *val)
 {
 	if (strlen(val) >= dstlen)
 		return perr(p, p->lineno, "value of '%s' too long (max %zu)",
@@ -228,14 +227,15 @@ static int global_key(struct parser *p, const char *key, const char *val)
 	if (k == G_NKEYS)
 		return perr(p, p->lineno, "unknown key '%s' in [global]", key);
 	if (p->gline[k])
-		return perr(p, p->lineno, "duplicate key '%s' (first at line %d)",
-			    key, p->gline[k]);
+		return perr(p, p->lineno,
+			    "duplicate key '%s' (first at line %d)", key,
+			    p->gline[k]);
 	p->gline[k] = p->lineno;
 
 	switch (k) {
 	case G_DESCRIPTION:
-		return set_str(p, wl->description, sizeof(wl->description),
-			       key, val);
+		return set_str(p, wl->description, sizeof(wl->description), key,
+			       val);
 	case G_MKFS_OPTS:
 		return set_str(p, wl->mkfs_opts, sizeof(wl->mkfs_opts), key,
 			       val);
@@ -286,7 +286,8 @@ static int parse_bs(struct parser *p, struct wl_job *j, const char *val)
 	dash = strchr(buf, '-');
 	if (dash) {
 		*dash = '\0';
-		if (parse_size(trim(buf), &lo) || parse_size(trim(dash + 1), &hi))
+		if (parse_size(trim(buf), &lo) ||
+		    parse_size(trim(dash + 1), &hi))
 			return bad_value(p, "bs", val,
 					 "a size or a range like 4k-64k");
 	} else {
@@ -327,8 +328,9 @@ static int job_key(struct parser *p, const char *key, const char *val)
 		return perr(p, p->lineno, "unknown key '%s' in job [%s]", key,
 			    j->name);
 	if (jk->line[k])
-		return perr(p, p->lineno, "duplicate key '%s' (first at line %d)",
-			    key, jk->line[k]);
+		return perr(p, p->lineno,
+			    "duplicate key '%s' (first at line %d)", key,
+			    jk->line[k]);
 	jk->line[k] = p->lineno;
 
 	switch (k) {
@@ -337,9 +339,11 @@ static int job_key(struct parser *p, const char *key, const char *val)
 			if (!strcmp(type_names[v], val))
 				break;
 		if (v == ARRAY_SIZE(type_names))
-			return perr(p, p->lineno,
-				    "unknown job type '%s' (want io, truncate, fallocate, punch, zero_range, fsync, fdatasync)",
-				    val);
+			return perr(
+			    p, p->lineno,
+			    "unknown job type '%s' (want io, truncate, "
+			    "fallocate, punch, zero_range, fsync, fdatasync)",
+			    val);
 		j->type = v;
 		jk->has_type = true;
 		return 0;
@@ -360,7 +364,8 @@ static int job_key(struct parser *p, const char *key, const char *val)
 	case K_ENGINE:
 		if (strcmp(val, "libaio") && strcmp(val, "io_uring") &&
 		    strcmp(val, "sync"))
-			return bad_value(p, key, val, "libaio, io_uring or sync");
+			return bad_value(p, key, val,
+					 "libaio, io_uring or sync");
 		strcpy(j->engine, val);
 		return 0;
 	case K_DIRECT:
@@ -381,8 +386,8 @@ static int job_key(struct parser *p, const char *key, const char *val)
 				break;
 		if (v == ARRAY_SIZE(rw_names))
 			return bad_value(
-				p, key, val,
-				"write, randwrite, read, randread, rw or randrw");
+			    p, key, val,
+			    "write, randwrite, read, randread, rw or randrw");
 		j->rw = v;
 		return 0;
 	case K_RWMIXREAD:
@@ -438,12 +443,12 @@ static int job_key(struct parser *p, const char *key, const char *val)
 	case K_SIZE:
 	case K_GROW_BACK:
 	case K_LEN:
-		if (parse_size(val, &v) || v % SECTOR_SIZE ||
-		    v > (1ull << 44))
-			return bad_value(p, key, val,
-					 k == K_OFFSET ?
-						 "a size (multiple of 512) or 'random'" :
-						 "a size, multiple of 512");
+		if (parse_size(val, &v) || v % SECTOR_SIZE || v > (1ull << 44))
+			return bad_value(
+			    p, key, val,
+			    k == K_OFFSET
+				? "a size (multiple of 512) or 'random'"
+				: "a size, multiple of 512");
 		if (k == K_OFFSET)
 			j->offset = v;
 		else if (k == K_SIZE)
@@ -597,7 +602,8 @@ static int finish(struct parser *p)
 		struct job_keys *jk = &p->jk[i];
 
 		if (!jk->has_type)
-			return perr(p, j->line, "job [%s] has no type=", j->name);
+			return perr(p, j->line,
+				    "job [%s] has no type=", j->name);
 		for (k = 0; k < K_NKEYS; k++)
 			if (jk->line[k] && !(jkeys[k].types & T(j->type)))
 				return perr(p, jk->line[k],
@@ -618,20 +624,23 @@ static int finish(struct parser *p)
 		}
 		if (j->type == JOB_IO) {
 			if (j->offset == WL_RANDOM_OFFSET)
-				return perr(p, jk->line[K_OFFSET],
-					    "offset=random is not valid for io jobs");
+				return perr(
+				    p, jk->line[K_OFFSET],
+				    "offset=random is not valid for io jobs");
 			if (region_len(wl, j) < j->bs_max)
-				return perr(p, j->size ? jk->line[K_SIZE] : j->line,
-					    "job [%s]: region (offset %llu, size %llu) holds no %u-byte block%s",
-					    j->name,
-					    (unsigned long long)j->offset,
-					    (unsigned long long)region_len(wl, j),
-					    j->bs_max,
-					    j->size ? "" : " (set size=)");
+				return perr(
+				    p, j->size ? jk->line[K_SIZE] : j->line,
+				    "job [%s]: region (offset %llu, size %llu) "
+				    "holds no %u-byte block%s",
+				    j->name, (unsigned long long)j->offset,
+				    (unsigned long long)region_len(wl, j),
+				    j->bs_max, j->size ? "" : " (set size=)");
 		}
 		if ((T(j->type) & T_RANGE) && !j->len &&
-		    (j->offset == WL_RANDOM_OFFSET || j->offset >= wl->filesize))
-			return perr(p, j->line, "job [%s]: needs len=", j->name);
+		    (j->offset == WL_RANDOM_OFFSET ||
+		     j->offset >= wl->filesize))
+			return perr(p, j->line,
+				    "job [%s]: needs len=", j->name);
 	}
 	if (!wl->image_size)
 		wl->image_size = round_up(2 * files_extent(wl), MIB) + 64 * MIB;
@@ -660,8 +669,9 @@ static void set_name(struct workload *wl, const char *path)
 int workload_parse_string(const char *text, const char *name,
 			  struct workload *wl, char *err, size_t errlen)
 {
-	struct parser p = { .path = name, .err = err, .errlen = errlen,
-			    .wl = wl };
+	struct parser p = {
+		.path = name, .err = err, .errlen = errlen, .wl = wl
+	};
 	char *buf, *line, *next;
 	int ret = 0;
 
@@ -705,7 +715,8 @@ int workload_parse_file(const char *path, struct workload *wl, char *err,
 	if (!f) {
 		memset(wl, 0, sizeof(*wl));
 		if (err && errlen)
-			snprintf(err, errlen, "%s:0: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s:0: %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -775,15 +786,16 @@ void workload_scale(struct workload *wl, double f)
 
 		if (j->type == JOB_IO) {
 			uint64_t a = j->bs_max;
-			bool fit = j->size && j->offset + j->size <= old_filesize;
+			bool fit =
+			    j->size && j->offset + j->size <= old_filesize;
 
 			j->number_ios = scale_count(j->number_ios, f);
 			j->offset = scale_off(j->offset, f, a);
 			j->size = scale_size(j->size, f, a);
 			if (fit && j->offset + j->size > wl->filesize) {
 				if (wl->filesize >= j->offset + a)
-					j->size = (wl->filesize - j->offset) /
-						  a * a;
+					j->size =
+					    (wl->filesize - j->offset) / a * a;
 				else
 					j->offset = 0;
 			}
@@ -802,10 +814,10 @@ void workload_scale(struct workload *wl, double f)
 			if (j->offset != WL_RANDOM_OFFSET)
 				j->offset = scale_off(j->offset, f, KIB4);
 			if (fit && j->offset + j->len > wl->filesize)
-				j->offset = wl->filesize > j->len ?
-						    (wl->filesize - j->len) /
-							    KIB4 * KIB4 :
-						    0;
+				j->offset =
+				    wl->filesize > j->len
+					? (wl->filesize - j->len) / KIB4 * KIB4
+					: 0;
 		}
 	}
 	wl->image_size = round_up((uint64_t)((double)wl->image_size * f), MIB);
@@ -887,7 +899,8 @@ int workload_resolve(const char *arg, char *out, size_t outlen)
 
 		if (!*dirs[i])
 			continue;
-		len = snprintf(path, sizeof(path), "%s/%s%s", dirs[i], arg, ext);
+		len =
+		    snprintf(path, sizeof(path), "%s/%s%s", dirs[i], arg, ext);
 		if (len < 0 || (size_t)len >= sizeof(path) || !is_file(path))
 			continue;
 		len = snprintf(out, outlen, "%s", path);

@@ -16,20 +16,20 @@
 #define MIB (1ull << 20)
 
 static const char *const mixed_wl =
-	"[global]\nnrfiles=3\nfilesize=16m\n"
-	"[rand]\ntype=io\nfile=all\nrw=randrw\nrwmixread=25\n"
-	"bs=4k-64k\ncontexts=3\nnumber_ios=3001\noffset=1m\nsize=8m\n"
-	"[seq]\ntype=io\nfile=1\nrw=write\nbs=16k\ncontexts=4\n"
-	"number_ios=400\noffset=64k\nsize=1m\ndsync=1\n"
-	"[trunc]\ntype=truncate\nfile=2\nsize=4k\ngrow_back=16m\n"
-	"start_delay=2s\ninterval=50ms\ncount=7\nwhen_inflight=4\n"
-	"[punch]\ntype=punch\nfile=0\noffset=random\nlen=256k\ncount=50\n"
-	"interval=10ms\n"
-	"[zr]\ntype=zero_range\nfile=0\noffset=1m\nlen=64k\nkeep_size=1\n"
-	"[falloc]\ntype=fallocate\nfile=0\noffset=2m\n"
-	"[fs]\ntype=fsync\nfile=1\ncount=2\n"
-	"[reader]\ntype=io\nstage=2\nfile=0\nrw=read\nbs=8k\ndirect=0\n"
-	"number_ios=10\n";
+    "[global]\nnrfiles=3\nfilesize=16m\n"
+    "[rand]\ntype=io\nfile=all\nrw=randrw\nrwmixread=25\n"
+    "bs=4k-64k\ncontexts=3\nnumber_ios=3001\noffset=1m\nsize=8m\n"
+    "[seq]\ntype=io\nfile=1\nrw=write\nbs=16k\ncontexts=4\n"
+    "number_ios=400\noffset=64k\nsize=1m\ndsync=1\n"
+    "[trunc]\ntype=truncate\nfile=2\nsize=4k\ngrow_back=16m\n"
+    "start_delay=2s\ninterval=50ms\ncount=7\nwhen_inflight=4\n"
+    "[punch]\ntype=punch\nfile=0\noffset=random\nlen=256k\ncount=50\n"
+    "interval=10ms\n"
+    "[zr]\ntype=zero_range\nfile=0\noffset=1m\nlen=64k\nkeep_size=1\n"
+    "[falloc]\ntype=fallocate\nfile=0\noffset=2m\n"
+    "[fs]\ntype=fsync\nfile=1\ncount=2\n"
+    "[reader]\ntype=io\nstage=2\nfile=0\nrw=read\nbs=8k\ndirect=0\n"
+    "number_ios=10\n";
 
 static void parse(const char *text, struct workload *wl)
 {
@@ -127,11 +127,11 @@ static void test_ids_and_order(void **state)
 			const struct plan_op *pr = &p.ops[i - 1];
 
 			/* (stage, job, ctx) never goes backwards */
-			assert_true(pr->stage < op->stage ||
-				    (pr->stage == op->stage &&
-				     (pr->job < op->job ||
-				      (pr->job == op->job &&
-				       pr->ctx <= op->ctx))));
+			assert_true(
+			    pr->stage < op->stage ||
+			    (pr->stage == op->stage &&
+			     (pr->job < op->job ||
+			      (pr->job == op->job && pr->ctx <= op->ctx))));
 		}
 	}
 	/* the stage-2 reader comes last even though it is declared last */
@@ -231,10 +231,8 @@ static void test_io_bounds(void **state)
 				assert_int_equal(op->off,
 						 65536 + op->ctx * (MIB / 4));
 				seq_started[op->ctx] = true;
-			} else if (seq_next[op->ctx] + op->len <=
-				   65536 + MIB) {
-				assert_int_equal(op->off,
-						 seq_next[op->ctx]);
+			} else if (seq_next[op->ctx] + op->len <= 65536 + MIB) {
+				assert_int_equal(op->off, seq_next[op->ctx]);
 			} else {
 				assert_int_equal(op->off, 65536); /* wrap */
 			}
@@ -243,8 +241,8 @@ static void test_io_bounds(void **state)
 			assert_int_equal(op->kind, OP_READ);
 			assert_int_equal(op->flags, 0);
 			assert_int_equal(op->len, 8192);
-			assert_int_equal(op->off, (op->id - p.ops[p.nops - 10].id) *
-							  8192);
+			assert_int_equal(
+			    op->off, (op->id - p.ops[p.nops - 10].id) * 8192);
 		}
 	}
 	assert_int_equal(nrand, 3001);
@@ -295,9 +293,9 @@ static void test_racing_ops(void **state)
 			assert_int_equal(op->len, 0);
 			assert_int_equal(op->grow, 16 * MIB);
 			assert_int_equal(op->when_inflight, 4);
-			assert_int_equal(op->at_ns, 2 * NSEC_PER_SEC +
-							    ntrunc * 50 *
-								    NSEC_PER_MSEC);
+			assert_int_equal(op->at_ns,
+					 2 * NSEC_PER_SEC +
+					     ntrunc * 50 * NSEC_PER_MSEC);
 			assert_int_equal(op->ctx, 0);
 			ntrunc++;
 			break;
@@ -352,9 +350,9 @@ static void test_named_seed_plan(void **state)
 	if (workload_resolve("seed-truncate-dio", path, sizeof(path))) {
 		/* running from elsewhere than the repo root */
 		setenv("IORACE_WORKLOADS", "../../workloads", 1);
-		assert_int_equal(workload_resolve("seed-truncate-dio", path,
-						  sizeof(path)),
-				 0);
+		assert_int_equal(
+		    workload_resolve("seed-truncate-dio", path, sizeof(path)),
+		    0);
 	}
 	if (workload_parse_file(path, &wl, err, sizeof(err)))
 		fail_msg("%s", err);
@@ -458,9 +456,17 @@ static void test_oplog_format(void **state)
 {
 	struct plan p = { 0 };
 	struct plan_op op = {
-		.id = 9, .job = 2, .ctx = 0, .stage = 1, .kind = OP_TRUNCATE,
-		.file = 3, .flags = OPF_DIRECT | OPF_KEEP_SIZE, .off = 4096,
-		.len = 0, .at_ns = 150000000, .when_inflight = 4,
+		.id = 9,
+		.job = 2,
+		.ctx = 0,
+		.stage = 1,
+		.kind = OP_TRUNCATE,
+		.file = 3,
+		.flags = OPF_DIRECT | OPF_KEEP_SIZE,
+		.off = 4096,
+		.len = 0,
+		.at_ns = 150000000,
+		.when_inflight = 4,
 		.grow = 1048576,
 	};
 	char *buf = NULL;
@@ -526,7 +532,8 @@ static void test_oplog_bad(void **state)
 	} whole[] = {
 		{ "", 1, "empty op log" },
 		{ "\n\nop 1 job=0\n", 3, "missing '# iorace oplog v1' header" },
-		{ "# iorace oplog v1 workload=w\n", 1, "lacks workload= or seed=" },
+		{ "# iorace oplog v1 workload=w\n", 1,
+		  "lacks workload= or seed=" },
 		{ "# iorace oplog v1 workload=w seed=x\n", 1, "bad seed 'x'" },
 		/* ids must increase */
 		{ "# iorace oplog v1 workload=w seed=1\n"
@@ -590,9 +597,8 @@ static void test_oplog_bad(void **state)
 	assert_string_equal(p.workload, "w");
 	plan_free(&p);
 	unlink(path);
-	assert_int_equal(plan_read_oplog("/nonexistent/oplog", &p, err,
-					 sizeof(err)),
-			 -1);
+	assert_int_equal(
+	    plan_read_oplog("/nonexistent/oplog", &p, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/oplog:0: "));
 }
 

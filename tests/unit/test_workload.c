@@ -211,7 +211,8 @@ static const struct {
 	{ "bad-dup-section.job", 5, "duplicate section [a]" },
 	{ "bad-outside.job", 2, "outside a section" },
 	{ "bad-global-key.job", 3, "unknown key 'bs' in [global]" },
-	{ "bad-key-for-type.job", 4, "key 'bs' is not valid for type=truncate" },
+	{ "bad-key-for-type.job", 4,
+	  "key 'bs' is not valid for type=truncate" },
 	{ "bad-file-index.job", 5, "file=3 but nrfiles=2" },
 	{ "bad-dup-key.job", 4, "duplicate key 'rw' (first at line 3)" },
 	{ "bad-empty-region.job", 3, "holds no 4096-byte block" },
@@ -261,7 +262,8 @@ static void test_bad_strings(void **state)
 		{ "[global]\nimage_size=1m\n[j]\ntype=io\n", "x:2: bad value" },
 		{ "[global]\nimage_size=32m\nfilesize=1g\n[j]\ntype=io\n",
 		  "x:2: image_size too small" },
-		{ "[p]\ntype=punch\noffset=random\n", "x:1: job [p]: needs len=" },
+		{ "[p]\ntype=punch\noffset=random\n",
+		  "x:1: job [p]: needs len=" },
 		{ "[j]\ntype=io\nstart_delay=1s\n",
 		  "x:3: key 'start_delay' is not valid for type=io" },
 		{ "[j]\ntype=io\nruntime=fast\n", "x:3: bad value 'fast'" },
@@ -290,9 +292,9 @@ static void test_missing_file(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(workload_parse_file("/nonexistent/x.job", &wl, err,
-					     sizeof(err)),
-			 -1);
+	assert_int_equal(
+	    workload_parse_file("/nonexistent/x.job", &wl, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "/nonexistent/x.job:0: "));
 }
 
@@ -467,14 +469,12 @@ static void test_resolve(void **state)
 	assert_string_equal(workload_dir(), tmpl);
 	assert_int_equal(workload_resolve("zzz-test", out, sizeof(out)), 0);
 	assert_string_equal(out, path);
-	assert_int_equal(workload_resolve("zzz-test.job", out, sizeof(out)),
-			 0);
+	assert_int_equal(workload_resolve("zzz-test.job", out, sizeof(out)), 0);
 	assert_string_equal(out, path);
 	/* an existing path is taken as is */
 	assert_int_equal(workload_resolve(path, out, sizeof(out)), 0);
 	assert_string_equal(out, path);
-	assert_int_equal(workload_resolve("no-such-workload", out,
-					  sizeof(out)),
+	assert_int_equal(workload_resolve("no-such-workload", out, sizeof(out)),
 			 -1);
 	assert_int_equal(workload_resolve("/no/such.job", out, sizeof(out)),
 			 -1);
