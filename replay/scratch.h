@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct scratch {
 	char workdir[4096]; /* /run/iorace/<pid> or --workdir */
@@ -24,7 +25,15 @@ struct scratch {
 	bool mounted;
 	bool attached;
 	uint64_t image_size;
+	int loop_fd; /* held open while attached, so the device stays ours */
+	bool cannot_run; /* setup failed for lack of root/loop support (77) */
 };
+
+/*
+ * Can a scratch be set up here (root, loop-control, mkfs.ext4)? 0, or -1
+ * with the reason in why (the caller exits EXIT_CANNOT_RUN).
+ */
+int scratch_can_run(char *why, size_t len);
 
 /*
  * Reclaim leftovers of dead iorace processes (mounts, loop devices, dirs,
