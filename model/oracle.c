@@ -1053,7 +1053,7 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 		uint64_t mx = oracle_max_size(o, file);
 
 		fd.len = size > mx ? size - mx : 0;
-		snprintf(fd.expected, sizeof(fd.expected), "%s (max %" PRIu64
+		snprintf(fd.expected, sizeof(fd.expected), "%.130s (max %" PRIu64
 			 ")", exp, mx);
 		snprintf(fd.seen, sizeof(fd.seen), "st_size %" PRIu64, size);
 		findings_add(fl, &fd);
