@@ -2,8 +2,10 @@
 CC ?= cc
 PKGS := libaio liburing json-c
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -pthread
-LDLIBS += -laio -luring -ljson-c -lpthread -lm -lbabeltrace2
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -pthread \
+	-I/usr/include/tracefs -I/usr/include/traceevent
+LDLIBS += -laio -luring -ljson-c -lpthread -lm -lbabeltrace2 \
+	-llttng-ust -ldl -ltracefs -ltraceevent
 
 # Library code: everything except the CLI entry point.
 LIB_SRC := $(sort $(wildcard common/*.c model/*.c replay/*.c injectors/*.c \

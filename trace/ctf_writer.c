@@ -130,7 +130,7 @@ static void own_clock(struct ctfw *w)
 		 "clock {\n\tname = \"monotonic\";\n%s%s%s"
 		 "\tdescription = \"Monotonic Clock\";\n"
 		 "\tfreq = 1000000000;\n\tprecision = 1;\n"
-		 "\toffset_s = %lld;\n\toffset = %lld;\n\tabsolute = FALSE;\n};\n",
+		 "\toffset_s = %lld;\n\toffset = %lld;\n\tabsolute = TRUE;\n};\n",
 		 uuid[0] ? "\tuuid = \"" : "", uuid, uuid[0] ? "\";\n" : "",
 		 (long long)(off / 1000000000ll),
 		 (long long)(off % 1000000000ll));
@@ -164,6 +164,24 @@ static bool clock_name_of(const char *block, char *out, size_t outsz)
 	return false;
 }
 
+/*
+ * babeltrace2 treats LTTng's clocks as absolute (origin: Unix epoch) and
+ * only muxes absolute clocks with absolute ones: mark ours absolute too.
+ */
+static char *absolute_clock(const char *block)
+{
+	const char *end = strstr(block, "};");
+	char *out;
+
+	if (strstr(block, "absolute") || !end)
+		return xstrdup(block);
+	out = xmalloc(strlen(block) + 32);
+	memcpy(out, block, (size_t)(end - block));
+	strcpy(out + (end - block), "\tabsolute = TRUE;\n");
+	strcat(out, end);
+	return out;
+}
+
 struct ctfw *ctfw_open(const char *dir, const char *clock_block,
 		       const char *domain)
 {
@@ -176,7 +194,7 @@ struct ctfw *ctfw_open(const char *dir, const char *clock_block,
 	w->domain = xstrdup(domain ? domain : "kernel");
 	if (clock_block &&
 	    clock_name_of(clock_block, w->clock_name, sizeof(w->clock_name)))
-		w->clock_block = xstrdup(clock_block);
+		w->clock_block = absolute_clock(clock_block);
 	else
 		own_clock(w);
 	return w;

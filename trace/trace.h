@@ -17,6 +17,15 @@ struct trace_opts {
 	bool kernel; /* record kernel events through tracefs */
 };
 
+/*
+ * liblttng-ust reads LTTNG_UST_ALLOW_BLOCKING once, when it is loaded, and
+ * the UST channel only blocks (rather than discards) if it was set. Call
+ * this first thing in main when the run will record UST events: unless the
+ * variable is already set, it sets it and re-executes /proc/self/exe with
+ * the same argv (returns only when nothing had to be done or exec failed).
+ */
+void trace_reexec_for_blocking(char **argv);
+
 /* Start recording (creates sessions and instances). 0 or -1 (message). */
 int trace_start(const struct trace_opts *o);
 /* Stop, flush and tear down everything trace_start created. Idempotent. */

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recording: an lttng session per run for the iorace UST provider (driven
+ * through the lttng CLI: liblttng-ctl's headers are not packaged here) and
+ * a private tracefs instance for kernel events (kernel.c).
+ */
+#include "trace/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "trace/trace_internal.h"
+#include "trace/iorace_tp.h"
+
+extern char **environ;
+
+/* Hot-path state: read by every tr_* call. */
+static atomic_bool ust_on;
+static atomic_uint ust_epoch;
+
+struct tr_self {
+	unsigned epoch;
+	uint32_t tid;
+	uint64_t seq;
+};
+static __thread struct tr_self self;
+
+static struct {
+	bool active;
+	bool ust, kernel;
+	bool session;
+	pid_t sessiond; /* the lttng-sessiond we started, or 0 */
+	char trace_dir[PATH_MAX];
+	char name[64];
+} st;
+
+static inline struct tr_self *me(void)
+{
+	unsigned e = atomic_load_explicit(&ust_epoch, memory_order_relaxed);
+
+	if (__builtin_expect(self.epoch != e, 0)) {
+		self.epoch = e;
+		self.seq = 0;
+		if (!self.tid)
+			self.tid = (uint32_t)gettid();
+	}
+	return &self;
+}
+
+static inline bool on(void)
+{
+	return atomic_load_explicit(&ust_on, memory_order_relaxed);
+}
+
+void tr_fixture_thread(uint32_t tid, uint64_t next_seq)
+{
+	struct tr_self *s = me();
+
+	s->tid = tid;
+	s->seq = next_seq;
+}
+
+uint64_t tr_fixture_next_seq(void)
+{
+	return me()->seq;
+}
+
+void tr_phase(enum tr_phase p, bool begin)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, phase, s->seq++, s->tid, (int32_t)p,
+			     begin);
+}
+
+void tr_run_info(uint64_t seed, unsigned nfiles, const char *workload)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, run_info, s->seq++, s->tid, seed, nfiles,
+			     workload ? workload : "");
+}
+
+void tr_file_info(uint32_t file, uint64_t inode, uint64_t initial_size)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, file_info, s->seq++, s->tid, file, inode,
+			     initial_size);
+}
+
+void tr_op_submit(uint64_t id, int kind, uint32_t file, uint64_t inode,
+		  uint64_t off, uint64_t len, uint32_t flags, uint64_t t)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, op_submit, s->seq++, s->tid, id, kind,
+			     file, inode, off, len, flags, t);
+}
+
+void tr_op_complete(uint64_t id, int kind, int64_t res, uint64_t t)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, op_complete, s->seq++, s->tid, id, kind,
+			     res, t);
+}
+
+void tr_read_run(uint64_t id, uint64_t sector, uint32_t nsect, int cls,
+		 uint32_t file_seen, uint64_t gen, uint64_t sector_seen)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, read_run, s->seq++, s->tid, id, sector,
+			     nsect, cls, file_seen, gen, sector_seen);
+}
+
+void tr_inject(const char *injector, const char *action, uint64_t arg)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, inject, s->seq++, s->tid,
+			     injector ? injector : "", action ? action : "",
+			     arg);
+}
+
+void tr_watchdog(uint64_t id, uint64_t age_ns)
+{
+	if (!on())
+		return;
+	struct tr_self *s = me();
+
+	lttng_ust_tracepoint(iorace, watchdog, s->seq++, s->tid, id, age_ns);
+}
+
+void trace_reexec_for_blocking(char **argv)
+{
+	if (getenv("LTTNG_UST_ALLOW_BLOCKING"))
+		return;
+	if (setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1))
+		return;
+	execv("/proc/self/exe", argv);
+	warnx_("re-exec with LTTNG_UST_ALLOW_BLOCKING=1 failed: %s",
+	       strerror(errno));
+}
+
+/* ---- running lttng ---------------------------------------------------- */
+
+static int spawn(char *const argv[], int out_fd, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	int ret;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (out_fd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+	} else {
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+						 0);
+		posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	}
+	ret = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret) {
+		msg("cannot run %s: %s", argv[0], strerror(ret));
+		return -1;
+	}
+	return 0;
+}
+
+int tr_run(char *const argv[], char **out)
+{
+	int p[2] = { -1, -1 }, status;
+	pid_t pid;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (out && pipe2(p, O_CLOEXEC))
+		return -1;
+	if (spawn(argv, out ? p[1] : -1, &pid)) {
+		if (out) {
+			close(p[0]);
+			close(p[1]);
+		}
+		return -1;
+	}
+	if (out) {
+		close(p[1]);
+		for (;;) {
+			grow_array((void **)&buf, &cap, n + 4097, 1);
+			ssize_t r = read(p[0], buf + n, 4096);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			n += (size_t)r;
+		}
+		buf[n] = 0;
+		close(p[0]);
+		*out = buf;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Run lttng --no-sessiond ARGS...; print its output on failure. */
+static int lttng(const char *a0, ...)
+{
+	char *argv[24];
+	char *out = NULL;
+	va_list ap;
+	int n = 0, ret;
+
+	argv[n++] = "lttng";
+	argv[n++] = "--no-sessiond";
+	argv[n++] = (char *)a0;
+	va_start(ap, a0);
+	while (n < 23 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	ret = tr_run(argv, &out);
+	if (ret) {
+		char cmd[512] = "";
+
+		for (int i = 0; i < n; i++) {
+			strncat(cmd, argv[i], sizeof(cmd) - strlen(cmd) - 2);
+			strcat(cmd, " ");
+		}
+		msg("%s failed (%d): %s", cmd, ret, out ? out : "");
+	}
+	free(out);
+	return ret;
+}
+
+static bool sessiond_running(void)
+{
+	char *argv[] = { "lttng", "--no-sessiond", "list", NULL };
+	char *out = NULL;
+	int ret = tr_run(argv, &out);
+
+	free(out);
+	return ret == 0;
+}
+
+static int start_sessiond(void)
+{
+	char log[PATH_MAX + 32];
+	char *argv[] = { "lttng-sessiond", "--no-kernel", NULL };
+	int fd, status;
+	pid_t pid;
+
+	snprintf(log, sizeof(log), "%s/lttng-sessiond.log", st.trace_dir);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		msg("%s: %s", log, strerror(errno));
+		return -1;
+	}
+	if (spawn(argv, fd, &pid)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			/* Lost a race with another starter? Use theirs. */
+			if (sessiond_running())
+				return 0;
+			msg("lttng-sessiond exited early, see %s", log);
+			return -1;
+		}
+		if (sessiond_running()) {
+			st.sessiond = pid;
+			dbg("started lttng-sessiond (pid %d)", pid);
+			return 0;
+		}
+		sleep_ns(50 * NSEC_PER_MSEC);
+	}
+	msg("lttng-sessiond did not come up, see %s", log);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* Any recording session other than ours? */
+static bool other_sessions(void)
+{
+	char *argv[] = { "lttng", "--no-sessiond", "list", NULL };
+	char *out = NULL, *p;
+	bool found = false;
+
+	if (tr_run(argv, &out)) {
+		free(out);
+		return false;
+	}
+	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *q = p;
+
+		const char *eol = strchr(p, '\n');
+		const char *par;
+
+		while (*q == ' ')
+			q++;
+		if (*q < '0' || *q > '9')
+			continue;
+		par = strchr(q, ')');
+		if (!par || (eol && par > eol) || par[1] != ' ')
+			continue;
+		if (strncmp(par + 2, st.name, strlen(st.name)) ||
+		    par[2 + strlen(st.name)] != ' ')
+			found = true;
+	}
+	free(out);
+	return found;
+}
+
+static void stop_sessiond(void)
+{
+	int status;
+
+	if (!st.sessiond)
+		return;
+	/* Don't pull the daemon from under someone else's session. */
+	for (int i = 0; i < 300 && other_sessions(); i++)
+		sleep_ns(100 * NSEC_PER_MSEC);
+	kill(st.sessiond, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(st.sessiond, &status, WNOHANG) == st.sessiond) {
+			st.sessiond = 0;
+			return;
+		}
+		sleep_ns(50 * NSEC_PER_MSEC);
+	}
+	kill(st.sessiond, SIGKILL);
+	waitpid(st.sessiond, &status, 0);
+	st.sessiond = 0;
+}
+
+/* Wait until this process is registered with the session daemon. */
+static int wait_registered(void)
+{
+	char *argv[] = { "lttng", "--no-sessiond", "list", "-u", NULL };
+	char key[32];
+
+	snprintf(key, sizeof(key), "PID: %d ", (int)getpid());
+	for (int i = 0; i < 200; i++) {
+		char *out = NULL;
+		bool ok;
+
+		tr_run(argv, &out);
+		ok = out && strstr(out, key);
+		free(out);
+		if (ok)
+			return 0;
+		sleep_ns(50 * NSEC_PER_MSEC);
+	}
+	msg("this process never registered with lttng-sessiond");
+	return -1;
+}
+
+static int ust_start(void)
+{
+	char out[PATH_MAX + 16], filter[64];
+
+	if (!sessiond_running() && start_sessiond())
+		return -1;
+	if (!getenv("LTTNG_UST_ALLOW_BLOCKING"))
+		warnx_("LTTNG_UST_ALLOW_BLOCKING is not set: the UST channel "
+		       "cannot block, events may be discarded");
+	snprintf(st.name, sizeof(st.name), "iorace-%d", (int)getpid());
+	snprintf(out, sizeof(out), "--output=%s", st.trace_dir);
+	/* A stale session of a dead process with our pid: drop it. */
+	{
+		char *argv[] = { "lttng", "--no-sessiond", "destroy", st.name,
+				 NULL };
+
+		tr_run(argv, NULL);
+	}
+	if (lttng("create", st.name, out, NULL))
+		return -1;
+	st.session = true;
+	snprintf(filter, sizeof(filter), "$ctx.vpid == %d", (int)getpid());
+	if (lttng("enable-channel", "--userspace", "--session", st.name,
+		  "--blocking-timeout=inf", "--subbuf-size=512K",
+		  "--num-subbuf=16", "iorace", NULL) ||
+	    lttng("enable-event", "--userspace", "--session", st.name,
+		  "--channel=iorace", "--filter", filter, "iorace:*", NULL) ||
+	    lttng("add-context", "--userspace", "--session", st.name,
+		  "--channel=iorace", "--type=vpid", "--type=vtid", NULL))
+		return -1;
+	if (wait_registered())
+		return -1;
+	/* Start the epoch before the session so seq begins at 0. */
+	atomic_fetch_add(&ust_epoch, 1);
+	if (lttng("start", st.name, NULL))
+		return -1;
+	atomic_store(&ust_on, true);
+	return 0;
+}
+
+static void ust_stop(void)
+{
+	atomic_store(&ust_on, false);
+	if (st.session) {
+		lttng("stop", st.name, NULL);
+		lttng("destroy", st.name, NULL);
+		st.session = false;
+	}
+	stop_sessiond();
+}
+
+int trace_start(const struct trace_opts *o)
+{
+	if (st.active) {
+		msg("trace_start: already tracing");
+		return -1;
+	}
+	if (!o->ust && !o->kernel)
+		return 0;
+	memset(&st, 0, sizeof(st));
+	if (!realpath(o->run_dir, st.trace_dir)) {
+		msg("%s: %s", o->run_dir, strerror(errno));
+		return -1;
+	}
+	strncat(st.trace_dir, "/trace",
+		sizeof(st.trace_dir) - strlen(st.trace_dir) - 1);
+	if (mkdir(st.trace_dir, 0755) && errno != EEXIST) {
+		msg("%s: %s", st.trace_dir, strerror(errno));
+		return -1;
+	}
+	st.active = true;
+	st.ust = o->ust;
+	st.kernel = o->kernel;
+	/* Kernel first: the UST session start is then the last step. */
+	if (st.kernel && ktrace_start(st.trace_dir, o->dev))
+		goto fail;
+	if (st.ust && ust_start())
+		goto fail;
+	return 0;
+fail:
+	ust_stop();
+	ktrace_abort();
+	st.active = false;
+	return -1;
+}
+
+void trace_stop(void)
+{
+	if (!st.active)
+		return;
+	/* UST first: the kernel CTF copies the UST trace's clock. */
+	if (st.ust)
+		ust_stop();
+	if (st.kernel)
+		ktrace_stop(st.trace_dir);
+	st.active = false;
+}
