@@ -370,8 +370,8 @@ static void test_named_seed_plan(void **state)
 	}
 	assert_int_equal(nw, 2500);
 	assert_int_equal(nr, 2500);
-	assert_int_equal(nt, 1);
-	assert_int_equal(p.nstreams, 21);
+	assert_int_equal(nt, 2);
+	assert_int_equal(p.nstreams, 22);
 	plan_free(&p);
 	workload_free(&wl);
 }
