@@ -83,6 +83,7 @@ struct orec {
 	int64_t res;
 	uint32_t file;
 	uint32_t rslot; /* reads in flight: slot in o->rd */
+	uint32_t extpos; /* extenders: position in the file's ext[] + 1 */
 	uint8_t kind;
 	uint8_t flags;
 	uint8_t done;
@@ -104,6 +105,18 @@ struct zr {
 	uint64_t s0, s1;
 };
 
+/*
+ * Summary of a block of extenders, so that size bounds skip most of them:
+ * the largest end they could produce, the latest submit and completion.
+ */
+#define EBLK_SHIFT 8
+struct eblk {
+	uint64_t max_end; /* off + len */
+	uint64_t max_ts;
+	uint64_t max_done_tc;
+	uint32_t inflight;
+};
+
 struct ofile {
 	uint64_t initial_size;
 	struct sect **chunks;
@@ -112,8 +125,10 @@ struct ofile {
 	size_t nzr, zrcap, zr_prune_at;
 	uint32_t *trunc; /* truncates, for sizes */
 	size_t ntrunc, trunccap;
-	uint32_t *ext; /* ops that may extend the size */
+	uint32_t *ext; /* ops that may extend the size, in submit order */
 	size_t next, extcap;
+	struct eblk *eblk; /* summaries of EBLK_SIZE extenders each */
+	size_t neblk, eblkcap;
 	uint64_t min_floor; /* min(initial size, every truncate target) */
 	uint64_t max_ever; /* max size any op may have produced */
 };
@@ -344,6 +359,7 @@ void oracle_free(struct oracle *o)
 		free(f->zr);
 		free(f->trunc);
 		free(f->ext);
+		free(f->eblk);
 	}
 	free(o->files);
 	free(o->ops);
@@ -357,6 +373,26 @@ static void u32_push(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 {
 	grow_array((void **)v, cap, *n + 1, sizeof(**v));
 	(*v)[(*n)++] = x;
+}
+
+static void ext_push(struct ofile *f, struct orec *r, uint32_t idx)
+{
+	size_t b = f->next >> EBLK_SHIFT;
+	struct eblk *e;
+
+	u32_push(&f->ext, &f->next, &f->extcap, idx);
+	r->extpos = (uint32_t)f->next;
+	if (b >= f->neblk) {
+		grow_array((void **)&f->eblk, &f->eblkcap, b + 1,
+			   sizeof(*f->eblk));
+		memset(&f->eblk[b], 0, sizeof(*f->eblk));
+		f->neblk = b + 1;
+	}
+	e = &f->eblk[b];
+	e->max_end = MAX(e->max_end, r->off + r->len);
+	e->max_ts = MAX(e->max_ts, r->ts);
+	e->inflight++;
+	f->max_ever = MAX(f->max_ever, r->off + r->len);
 }
 
 static inline bool zr_ok(const struct orec *z)
@@ -456,8 +492,7 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 			o->cand_now++;
 		}
 		o->cand_peak = MAX(o->cand_peak, o->cand_now);
-		u32_push(&f->ext, &f->next, &f->extcap, idx);
-		f->max_ever = MAX(f->max_ever, op->off + op->len);
+		ext_push(f, r, idx);
 		break;
 	}
 	case OP_READ:
@@ -486,8 +521,7 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 	case OP_FALLOCATE:
 		if (op->flags & OPF_KEEP_SIZE)
 			break;
-		u32_push(&f->ext, &f->next, &f->extcap, idx);
-		f->max_ever = MAX(f->max_ever, op->off + op->len);
+		ext_push(f, r, idx);
 		break;
 	default:
 		break;
@@ -505,6 +539,13 @@ void oracle_complete(struct oracle *o, uint64_t id, int64_t res,
 	r->res = res;
 	r->tc = t_complete;
 	o->now = MAX(o->now, t_complete);
+	if (r->extpos) {
+		struct eblk *e = &o->files[r->file]
+					  .eblk[(r->extpos - 1) >> EBLK_SHIFT];
+
+		e->inflight--;
+		e->max_done_tc = MAX(e->max_done_tc, t_complete);
+	}
 	if (r->kind == OP_READ && o->nrd) {
 		uint32_t slot = r->rslot;
 		uint32_t last = o->rd[o->nrd - 1];
@@ -753,8 +794,14 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
  *    and not completed before Z was submitted).
  * lo = min over candidates of lo(Z), hi = max of hi(Z).
  */
+static inline uint64_t ext_done_end(const struct orec *x)
+{
+	return x->kind == OP_WRITE ? x->off + (uint64_t)x->res :
+				     x->off + x->len;
+}
+
 static void size_bounds(struct oracle *o, uint32_t file, uint64_t rs,
-			uint64_t rc, uint64_t *lo, uint64_t *hi)
+			uint64_t rc, bool want_lo, uint64_t *lo, uint64_t *hi)
 {
 	struct ofile *f = &o->files[file];
 	uint64_t kt = 0;
@@ -771,14 +818,15 @@ static void size_bounds(struct oracle *o, uint32_t file, uint64_t rs,
 	}
 	for (size_t i = 0; i <= f->ntrunc; i++) {
 		const struct orec *z;
-		uint64_t zl, zh;
+		uint64_t zl, bar;
 		bool zok;
 
 		if (i == f->ntrunc) {
 			if (any)
 				break;
 			z = &o->ops[0];
-			zl = zh = f->initial_size;
+			zl = f->initial_size;
+			h = MAX(h, f->initial_size);
 			zok = true;
 		} else {
 			z = &o->ops[f->trunc[i]];
@@ -786,27 +834,47 @@ static void size_bounds(struct oracle *o, uint32_t file, uint64_t rs,
 				continue;
 			zok = zr_ok(z);
 			zl = zok ? z->off : 0;
-			zh = z->off;
+			h = MAX(h, z->off);
 		}
-		for (size_t k = 0; k < f->next; k++) {
-			const struct orec *x = &o->ops[f->ext[k]];
+		/* hi: extenders not completed before z was submitted */
+		bar = h;
+		for (size_t b = 0; b < f->neblk; b++) {
+			const struct eblk *e = &f->eblk[b];
+			size_t k0 = b << EBLK_SHIFT;
+			size_t k1 = MIN(f->next, k0 + (1u << EBLK_SHIFT));
 
-			if (x->ts > rc)
+			if (e->max_end <= bar ||
+			    (!e->inflight && e->max_done_tc < z->ts))
 				continue;
-			if (x->tc >= z->ts || i == f->ntrunc)
-				zh = MAX(zh, x->off + x->len);
-			if (zok && x->ts > z->tc && x->tc < rs && x->res >= 0) {
-				uint64_t end = x->kind == OP_WRITE ?
-						       x->off + (uint64_t)x->res :
-						       x->off + x->len;
+			for (size_t k = k0; k < k1; k++) {
+				const struct orec *x = &o->ops[f->ext[k]];
 
-				if (x->kind == OP_WRITE && !x->res)
-					continue;
-				zl = MAX(zl, end);
+				if (x->ts <= rc && x->tc >= z->ts)
+					bar = MAX(bar, x->off + x->len);
+			}
+		}
+		h = bar;
+		if (!want_lo)
+			continue;
+		/* lo: successful extenders definitely after z, before rs */
+		for (size_t b = 0; zok && b < f->neblk; b++) {
+			const struct eblk *e = &f->eblk[b];
+			size_t k0 = b << EBLK_SHIFT;
+			size_t k1 = MIN(f->next, k0 + (1u << EBLK_SHIFT));
+
+			if (e->max_end <= zl || e->max_ts <= z->tc)
+				continue;
+			for (size_t k = k0; k < k1; k++) {
+				const struct orec *x = &o->ops[f->ext[k]];
+
+				if (x->ts > z->tc && x->tc < rs && x->res > 0)
+					zl = MAX(zl, ext_done_end(x));
+				else if (x->ts > z->tc && x->tc < rs &&
+					 x->res == 0 && x->kind != OP_WRITE)
+					zl = MAX(zl, ext_done_end(x));
 			}
 		}
 		l = MIN(l, zl);
-		h = MAX(h, zh);
 	}
 	*lo = l == UINT64_MAX ? 0 : l;
 	*hi = h;
@@ -843,7 +911,7 @@ static size_t check_read_size(struct oracle *o, const struct orec *rd,
 
 	if (got >= rd->len && end <= f->min_floor)
 		return 0;
-	size_bounds(o, rd->file, rs, rc, &lo, &hi);
+	size_bounds(o, rd->file, rs, rc, got < rd->len, &lo, &hi);
 	want = lo > rd->off ? MIN(rd->len, lo - rd->off) : 0;
 	if (got < want) {
 		snprintf(exp, sizeof(exp),
@@ -1067,7 +1135,8 @@ uint64_t oracle_max_size(const struct oracle *o, uint32_t file)
 
 	if (file >= o->nfiles)
 		return 0;
-	size_bounds((struct oracle *)o, file, o->now + 1, o->now + 1, &lo, &hi);
+	size_bounds((struct oracle *)o, file, o->now + 1, o->now + 1, false,
+		    &lo, &hi);
 	return hi;
 }
 

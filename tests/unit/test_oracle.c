@@ -509,6 +509,85 @@ static void test_pruning(void **state)
 	free(rb);
 }
 
+/*
+ * Cost of judging a 64 KiB read online: 1 GiB file, 8 writes in flight,
+ * a truncate-and-grow-back every 1000 ops.
+ */
+static void test_speed(void **state)
+{
+	const uint64_t fsize = 1024 * MiB;
+	uint64_t sizes[1] = { fsize };
+	uint64_t rng = 7, t = 1000, id = 0, tcheck = 0, nreads = 0;
+	uint64_t inflight[8] = { 0 }, ioff[8] = { 0 };
+	uint64_t *truth = calloc(fsize / (64 * KiB), sizeof(*truth));
+	uint64_t bad = 0;
+	unsigned char *rb = aligned_alloc(4096, 64 * KiB);
+	struct oracle_stats st;
+
+	(void)state;
+	oracle_free(o);
+	o = oracle_new(1, sizes, SEED);
+	memset(rb, 0, 64 * KiB);
+	for (unsigned n = 0; n < 100000; n++) {
+		struct oracle_op op = { .len = 64 * KiB, .t_submit = t };
+		unsigned slot = n % 8;
+		uint64_t t0;
+
+		t += 10000;
+		op.off = rand_below(&rng, fsize / (64 * KiB)) * 64 * KiB;
+		op.t_submit = t;
+		op.id = ++id;
+		if (n % 1000 == 999) {
+			op.kind = OP_TRUNCATE;
+			op.off = n % 2000 == 999 ? 0 : fsize;
+			if (!op.off)
+				memset(truth, 0,
+				       fsize / (64 * KiB) * sizeof(*truth));
+			oracle_submit(o, &op);
+			oracle_complete(o, id, 0, t + 1);
+			/* grow back */
+			op.id = ++id;
+			op.off = fsize;
+			op.t_submit = t + 2;
+			oracle_submit(o, &op);
+			oracle_complete(o, id, 0, t + 3);
+			continue;
+		}
+		if (n % 2) {
+			op.kind = OP_WRITE;
+			if (inflight[slot]) {
+				oracle_complete(o, inflight[slot], 64 * KiB, t);
+				truth[ioff[slot] / (64 * KiB)] = inflight[slot];
+			}
+			oracle_submit(o, &op);
+			inflight[slot] = id;
+			ioff[slot] = op.off;
+			continue;
+		}
+		op.kind = OP_READ;
+		if (truth[op.off / (64 * KiB)])
+			stamp_fill(rb, 0, op.off / SECTOR_SIZE, 128,
+				   truth[op.off / (64 * KiB)], SEED);
+		else
+			memset(rb, 0, 64 * KiB);
+		t0 = now_ns();
+		oracle_submit(o, &op);
+		oracle_complete(o, id, 64 * KiB, t + 1);
+		bad += oracle_check_read(o, id, rb, NULL, NULL);
+		tcheck += now_ns() - t0;
+		nreads++;
+	}
+	oracle_stats(o, &st);
+	print_message("64 KiB read check: %.2f us (%llu reads), oracle %llu "
+		      "KiB\n",
+		      (double)tcheck / nreads / 1000, (unsigned long long)nreads,
+		      (unsigned long long)st.bytes / 1024);
+	assert_true(tcheck / nreads < 1000 * 1000);
+	assert_int_equal(bad, 0);
+	free(truth);
+	free(rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +604,7 @@ int main(void)
 		T(test_size_reads),
 		T(test_final_size),
 		T(test_pruning),
+		T(test_speed),
 #undef T
 	};
 
