@@ -1039,11 +1039,13 @@ static int reclaim_state(const char *dir, pid_t pid, const struct state *st)
 	int n = 0;
 
 	if (st) {
-		if (st->mnt[0])
-			n += unmount_matching(0, st->mnt, true);
+		/* loop first: holding it open keeps it from autoclearing
+		 * before its tag is checked */
 		if (!strncmp(st->loop, "/dev/loop", 9) &&
 		    all_digits(st->loop + 9))
 			n += reclaim_loop(atoi(st->loop + 9), pid);
+		if (st->mnt[0])
+			n += unmount_matching(0, st->mnt, true);
 		if (st->image[0] && image_name_of(base_name(st->image), pid) &&
 		    !unlink(st->image)) {
 			msg("reclaim: deleted image %s", st->image);
@@ -1139,6 +1141,8 @@ int scratch_reclaim(void)
 			msg("reclaim: deleted image %s", bf);
 			n++;
 		}
+		if (!access(path, F_OK))
+			n += reclaim_state(path, (pid_t)pid, NULL);
 	}
 	if (d)
 		closedir(d);

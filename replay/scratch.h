@@ -20,13 +20,13 @@ struct scratch {
 	char image[4096]; /* sparse image file */
 	char loopdev[64]; /* /dev/loopN */
 	int loop_nr;
+	int loop_fd; /* held open while attached, so the device stays ours */
+	bool cannot_run; /* setup failed for lack of root/loop support (77) */
 	char mnt[4096]; /* mount point */
 	char dev[4096]; /* device ext4 lives on (loop, or a dm target over it) */
 	bool mounted;
 	bool attached;
 	uint64_t image_size;
-	int loop_fd; /* held open while attached, so the device stays ours */
-	bool cannot_run; /* setup failed for lack of root/loop support (77) */
 };
 
 /*
