@@ -99,9 +99,12 @@ size_t run_check_read(struct run *r, uint64_t id, uint32_t file,
 			stamp_decode(p + (size_t)i * SECTOR_SIZE, &a);
 			for (; j < n; j++) {
 				stamp_decode(p + (size_t)j * SECTOR_SIZE, &b);
-				if (b.cls != a.cls || b.file_id != a.file_id ||
-				    b.gen != a.gen ||
-				    b.sector != a.sector + (j - i))
+				if (b.cls != a.cls)
+					break;
+				/* only stamps carry an identity to follow */
+				if ((a.cls == SC_STAMP || a.cls == SC_POISON) &&
+				    (b.file_id != a.file_id || b.gen != a.gen ||
+				     b.sector != a.sector + (j - i)))
 					break;
 			}
 			tr_read_run(id, (off >> SECTOR_SHIFT) + i, j - i, a.cls,

@@ -63,7 +63,8 @@ unsigned kmsg_scan(int fd, const char *log_path, struct findings *fl)
 				continue;
 			snprintf(f.expected, sizeof(f.expected),
 				 "no '%s' in the kernel log", patterns[i]);
-			snprintf(f.seen, sizeof(f.seen), "%s", text);
+			snprintf(f.seen, sizeof(f.seen), "%.*s",
+				 (int)sizeof(f.seen) - 1, text);
 			nl = strchr(f.seen, '\n');
 			if (nl)
 				*nl = '\0';

@@ -75,7 +75,7 @@ static int mkdir_p(const char *path)
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
-	char path[4200];
+	char path[8192];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -89,7 +89,7 @@ static void write_text(const char *dir, const char *name, const char *text)
 /* Save what the kernel says about our threads and blocked tasks. */
 static void save_hang_evidence(struct run *r)
 {
-	char path[4200], line[512];
+	char path[8192], line[512];
 	FILE *out;
 	DIR *d;
 	struct dirent *de;
@@ -130,7 +130,7 @@ static void save_hang_evidence(struct run *r)
 static void hang_exit(struct run *r, uint64_t id, uint64_t age)
 {
 	struct finding f = { .cls = F_HANG, .op_id = id };
-	char path[4200];
+	char path[8192];
 
 	snprintf(f.expected, sizeof(f.expected),
 		 "every op to complete within %.1f s",
@@ -234,7 +234,7 @@ static int open_files(struct run *r)
 	r->files = xcalloc(r->nfiles, sizeof(*r->files));
 	for (unsigned i = 0; i < r->nfiles; i++) {
 		struct run_file *f = &r->files[i];
-		char path[4200];
+		char path[8192];
 		struct stat st;
 
 		f->fd_direct = f->fd_dsync = f->fd_buffered = -1;
@@ -366,7 +366,7 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	struct sigctl sc = { .r = r };
 	pthread_t sig_tid, wd_tid, prog_tid;
 	bool prog = false, wd = false;
-	char err[512], path[4200];
+	char err[512], path[8192];
 	int status, rc;
 	uint64_t maxid = 0;
 
@@ -585,7 +585,7 @@ int run_repeat(const struct run_opts *o, unsigned n)
 {
 	struct run_opts one = *o;
 	unsigned failed_runs = 0, hits[F_NCLASSES] = { 0 };
-	char base[4096], dir[4200], path[4300];
+	char base[4096], dir[4200], path[8192];
 	json_object *root, *jruns, *jcls;
 	int worst = 0;
 

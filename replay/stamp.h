@@ -47,6 +47,9 @@ void stamp_fill(void *buf, uint32_t file_id, uint64_t first_sector,
 void poison_fill(void *buf, uint64_t first, uint32_t nsect, uint64_t seed);
 /* Classify one 512-byte sector. */
 void stamp_decode(const void *sector, struct stamp_info *out);
+/* Classify nsect consecutive sectors (faster than one at a time). */
+void stamp_decode_many(const void *buf, uint32_t nsect,
+		       struct stamp_info *out);
 const char *stamp_class_name(enum stamp_class c);
 
 #endif

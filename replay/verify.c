@@ -106,7 +106,7 @@ int tamper_files(struct run *r)
 {
 	static const char *const names[] = { "poison", "foreign", "zeros",
 					     "old", "torn" };
-	char path[4200];
+	char path[8192];
 	void *good, *bad;
 	int fd2, slot = 0;
 	const uint32_t nsect = TAMPER_BLOCK / SECTOR_SIZE;
