@@ -409,6 +409,22 @@ static void test_named_workloads(void **state)
 			fail_msg("%s: plan_build failed at scale 0.05",
 				 de->d_name);
 		assert_true(p.nops > 0);
+		for (i = 0; i < p.nops; i++) {
+			const struct plan_op *op = &p.ops[i];
+			const struct wl_job *j = &wl.jobs[op->job];
+			uint64_t end =
+			    j->offset +
+			    (j->size ? j->size : wl.filesize - j->offset);
+
+			assert_true(op->file < wl.nrfiles);
+			if (j->type != JOB_IO)
+				continue;
+			assert_int_equal(op->off % 512, 0);
+			assert_true(op->len >= j->bs_min &&
+				    op->len <= j->bs_max);
+			assert_true(op->off >= j->offset &&
+				    op->off + op->len <= end);
+		}
 		plan_free(&p);
 		workload_free(&wl);
 		n++;
