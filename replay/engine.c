@@ -11,7 +11,7 @@ static const struct {
 	const char *name;
 	const struct engine_ops *ops;
 } engine_names[] = {
-	{ "libaio", &engine_libaio },	{ "aio", &engine_libaio },
+	{ "libaio", &engine_libaio },	  { "aio", &engine_libaio },
 	{ "io_uring", &engine_io_uring }, { "uring", &engine_io_uring },
 	{ "io-uring", &engine_io_uring }, { "sync", &engine_sync },
 	{ "psync", &engine_sync },

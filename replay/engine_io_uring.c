@@ -128,8 +128,8 @@ static unsigned uring_take(struct uring_priv *p, struct io_req **out,
 	return got;
 }
 
-static int uring_reap(struct engine_ctx *ctx, struct io_req **out,
-		      unsigned min, unsigned max, uint64_t timeout_ns)
+static int uring_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
+		      unsigned max, uint64_t timeout_ns)
 {
 	struct uring_priv *p = ctx->priv;
 	unsigned cnt = 0;
@@ -143,7 +143,8 @@ static int uring_reap(struct engine_ctx *ctx, struct io_req **out,
 		min = 0;
 	min = MIN(min, max);
 	min = MIN(min, p->outstanding);
-	deadline = timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
+	deadline =
+	    timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
 	for (;;) {
 		struct __kernel_timespec ts, *tsp = &ts;
 		struct io_uring_cqe *cqe;
@@ -158,8 +159,10 @@ static int uring_reap(struct engine_ctx *ctx, struct io_req **out,
 		if (deadline == UINT64_MAX) {
 			tsp = NULL;
 		} else {
-			ts.tv_sec = (long long)((deadline - now) / NSEC_PER_SEC);
-			ts.tv_nsec = (long long)((deadline - now) % NSEC_PER_SEC);
+			ts.tv_sec =
+			    (long long)((deadline - now) / NSEC_PER_SEC);
+			ts.tv_nsec =
+			    (long long)((deadline - now) % NSEC_PER_SEC);
 		}
 		ret = io_uring_wait_cqes(&p->ring, &cqe, min - cnt, tsp, NULL);
 		if (ret == -ETIME) {

@@ -75,8 +75,7 @@ fail:
 	return rc;
 }
 
-static int aio_submit(struct engine_ctx *ctx, struct io_req **reqs,
-		      unsigned n)
+static int aio_submit(struct engine_ctx *ctx, struct io_req **reqs, unsigned n)
 {
 	struct aio_priv *p = ctx->priv;
 	unsigned done = 0;
@@ -155,7 +154,8 @@ static int aio_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
 	want = MIN(want, p->inflight);
 	if (!timeout_ns)
 		want = 0;
-	deadline = timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
+	deadline =
+	    timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
 	for (;;) {
 		struct timespec *tsp = &ts;
 

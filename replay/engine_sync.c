@@ -152,8 +152,7 @@ static int sync_init(struct engine_ctx *ctx, unsigned depth)
 	return 0;
 }
 
-static int sync_submit(struct engine_ctx *ctx, struct io_req **reqs,
-		       unsigned n)
+static int sync_submit(struct engine_ctx *ctx, struct io_req **reqs, unsigned n)
 {
 	struct sync_priv *p = ctx->priv;
 
@@ -192,8 +191,8 @@ static int sync_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
 		int rc;
 
 		while (p->cq_n && cnt < max) {
-			out[cnt++] = ring_pop(p->cq, p->depth, &p->cq_head,
-					      &p->cq_n);
+			out[cnt++] =
+			    ring_pop(p->cq, p->depth, &p->cq_head, &p->cq_n);
 			p->outstanding--;
 		}
 		if (cnt >= min || cnt >= max)

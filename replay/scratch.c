@@ -46,13 +46,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define RUN_BASE "/run/iorace"
-#define DEFAULT_BASE "/var/tmp"
-#define LOOP_CONTROL "/dev/loop-control"
+#define RUN_BASE	  "/run/iorace"
+#define DEFAULT_BASE	  "/var/tmp"
+#define LOOP_CONTROL	  "/dev/loop-control"
 #define TRACEFS_INSTANCES "/sys/kernel/tracing/instances"
 #define DEBUGFS_INSTANCES "/sys/kernel/debug/tracing/instances"
-#define POISON_CHUNK (1u << 20)
-#define POISON_FILE_MAX (1ull << 30)
+#define POISON_CHUNK	  (1u << 20)
+#define POISON_FILE_MAX	  (1ull << 30)
 
 /* ------------------------------------------------------------------ */
 /* small helpers (the ones teardown uses are async-signal-safe) */
@@ -166,7 +166,7 @@ static int run_cmd(char *const argv[], const char *log, bool truncate)
 	if (log) {
 		fd = open(log,
 			  O_WRONLY | O_CREAT | O_CLOEXEC |
-				  (truncate ? O_TRUNC : O_APPEND),
+			      (truncate ? O_TRUNC : O_APPEND),
 			  0644);
 	} else {
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -243,9 +243,9 @@ static void log_tail(const char *log, char *out, size_t len)
 		return;
 	{
 		off_t sz = lseek(fd, 0, SEEK_END);
-		off_t from = sz > (off_t)sizeof(buf) - 1 ?
-				     sz - (off_t)sizeof(buf) + 1 :
-				     0;
+		off_t from = sz > (off_t)sizeof(buf) - 1
+				 ? sz - (off_t)sizeof(buf) + 1
+				 : 0;
 
 		r = pread(fd, buf, sizeof(buf) - 1, from);
 	}
@@ -266,7 +266,7 @@ static void log_tail(const char *log, char *out, size_t len)
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -384,8 +384,10 @@ static int loop_attach(struct scratch *s, int imgfd, char *err, size_t errlen)
 	if (ctl < 0) {
 		e = errno;
 		s->cannot_run = missing;
-		return fail(err, errlen, "cannot run here: %s: %s (no loop "
-			    "device support)", LOOP_CONTROL, strerror(e));
+		return fail(err, errlen,
+			    "cannot run here: %s: %s (no loop "
+			    "device support)",
+			    LOOP_CONTROL, strerror(e));
 	}
 	tag_for(tag, sizeof(tag), getpid(), s->image);
 	for (int tries = 0; tries < 50; tries++) {
@@ -513,8 +515,8 @@ static const struct {
 };
 
 /* Split "ro,dioread_nolock,noatime" into MS_* flags and the data string. */
-static void parse_mount_opts(const char *opts, unsigned long *flags,
-			     char *data, size_t len)
+static void parse_mount_opts(const char *opts, unsigned long *flags, char *data,
+			     size_t len)
 {
 	char buf[4096], *tok, *save = NULL;
 	size_t n = 0;
@@ -860,8 +862,8 @@ int64_t scratch_poison(struct scratch *s, uint64_t seed)
 
 		snprintf(path, sizeof(path), "%s/.iorace-poison-%u", s->mnt,
 			 nfiles);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT |
-					O_CLOEXEC,
+		fd = open(path,
+			  O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC,
 			  0600);
 		if (fd < 0) {
 			if (errno == ENOSPC || errno == EDQUOT)

@@ -24,9 +24,9 @@
 #include "replay/engine.h"
 
 #define TEST_DIR "/var/tmp"
-#define NREQ 8
-#define DEPTH 8
-#define WAIT_NS (10 * NSEC_PER_SEC)
+#define NREQ	 8
+#define DEPTH	 8
+#define WAIT_NS	 (10 * NSEC_PER_SEC)
 
 static const uint32_t sizes[NREQ] = { 4096,  8192,  12288, 16384,
 				      24576, 32768, 49152, 65536 };
@@ -50,7 +50,8 @@ static int open_direct_tmp(char *path, size_t len)
 
 		if (r >= 0) {
 			close(fd);
-			fail_msg(TEST_DIR " accepted an unaligned O_DIRECT "
+			fail_msg(TEST_DIR
+				 " accepted an unaligned O_DIRECT "
 				 "write: O_DIRECT is not in effect there");
 		}
 		assert_int_equal(errno, EINVAL);
@@ -168,10 +169,9 @@ static void test_write_read(void **state)
 		run_all(&ctx, e, 2);
 		assert_int_equal(e[0].res, 0);
 		assert_int_equal(e[1].res, 4096);
-		assert_memory_equal(e[1].buf,
-				    (char *)w[NREQ - 1].buf + sizes[NREQ - 1] -
-					    4096,
-				    4096);
+		assert_memory_equal(
+		    e[1].buf, (char *)w[NREQ - 1].buf + sizes[NREQ - 1] - 4096,
+		    4096);
 		free(e[0].buf);
 		free(e[1].buf);
 	}
@@ -287,9 +287,12 @@ static void test_find(void **state)
 	assert_string_equal(engine_sync.name, "sync");
 }
 
+/* Each test once per engine, named test/engine. */
+/* clang-format off */
 #define T(fn, e) { #fn "/" #e, fn, NULL, NULL, (void *)&(e) }
 #define ENGINE_TESTS(e) \
 	T(test_write_read, e), T(test_bad_fd, e), T(test_reap_limits, e)
+/* clang-format on */
 
 int main(void)
 {

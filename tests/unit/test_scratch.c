@@ -27,7 +27,7 @@
 #include "replay/scratch.h"
 #include "replay/stamp.h"
 
-#define SIZE (128ull << 20)
+#define SIZE	   (128ull << 20)
 #define TRACE_INST "/sys/kernel/tracing/instances"
 
 static void need_root(void)
@@ -169,8 +169,8 @@ static void test_lifecycle(void **state)
 	struct scratch *s = &cur;
 	struct statfs sf;
 	struct loop_info64 li;
-	char err[1024], line[20000], path[20000], tag[64], log[] =
-		"/var/tmp/iorace-test-fsck-XXXXXX";
+	char err[1024], line[20000], path[20000], tag[64],
+	    log[] = "/var/tmp/iorace-test-fsck-XXXXXX";
 	const uint64_t seed = 0x5eed1234;
 	unsigned char *w, *r;
 	uint64_t free_before, free_after, nfound;
@@ -337,8 +337,8 @@ static void test_bad_mkfs(void **state)
 	(void)state;
 	need_root();
 	memset(s, 0, sizeof(*s));
-	assert_int_equal(scratch_setup(s, NULL, SIZE, "-O no_such_feature", NULL, err,
-				       sizeof(err)),
+	assert_int_equal(scratch_setup(s, NULL, SIZE, "-O no_such_feature",
+				       NULL, err, sizeof(err)),
 			 -1);
 	assert_non_null(strstr(err, "mkfs.ext4"));
 	/* the tail of mkfs's own complaint is in the message */
@@ -498,9 +498,10 @@ static void test_reclaim_foreign(void **state)
 		snprintf(path, sizeof(path), "%s/state", dir);
 		f = fopen(path, "w");
 		assert_non_null(f);
-		fprintf(f, "pid=%d\nstart=1\nboot=not-this-boot\n"
-			   "image=/var/tmp/iorace-%d.img\nloop=/dev/loop0\n"
-			   "mnt=%s/mnt\n",
+		fprintf(f,
+			"pid=%d\nstart=1\nboot=not-this-boot\n"
+			"image=/var/tmp/iorace-%d.img\nloop=/dev/loop0\n"
+			"mnt=%s/mnt\n",
 			(int)pid, (int)pid, dir);
 		fclose(f);
 	}
