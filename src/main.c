@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "common/util.h"
 #include "replay/run.h"
 #include "replay/workload.h"
+#include "trace/trace.h"
 
 static void usage_main(FILE *f)
 {
@@ -214,8 +216,18 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "run"))
+	if (!strcmp(cmd, "run")) {
+		bool trace = true;
+
+		for (int i = 2; i < argc; i++)
+			if (!strcmp(argv[i], "--no-trace") ||
+			    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+				trace = false;
+		/* the UST channel only blocks if liblttng-ust saw this at load */
+		if (trace)
+			trace_reexec_for_blocking(argv);
 		return cmd_run(argc - 1, argv + 1);
+	}
 	if (!strcmp(cmd, "check"))
 		return checker_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
