@@ -47,6 +47,7 @@
 #define CHUNK_SECTORS (1u << CHUNK_SHIFT)
 #define SECT_INLINE 2
 #define ORACLE_SLACK_NS (100 * NSEC_PER_MSEC)
+#define DEC_BATCH 128
 
 static const char *const kind_names[OP_NKINDS] = {
 	[OP_WRITE] = "write",	     [OP_READ] = "read",
@@ -941,6 +942,7 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 {
 	struct orec *rd = hget(o, read_id);
 	struct zr zlocal[32];
+	struct stamp_info dec[DEC_BATCH];
 	struct sctx c;
 	uint64_t first, last, got, s;
 	const unsigned char *p;
@@ -986,12 +988,14 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 	p = (const unsigned char *)buf +
 	    ((first << SECTOR_SHIFT) - rd->off);
 	for (s = first; s < last; s++, p += SECTOR_SIZE) {
-		struct stamp_info si;
+		const struct stamp_info *si = &dec[(s - first) % DEC_BATCH];
 		int cls;
 
-		stamp_decode(p, &si);
+		if ((s - first) % DEC_BATCH == 0)
+			stamp_decode_many(p, (uint32_t)MIN(DEC_BATCH, last - s),
+					  dec);
 		sctx_sector(&c, s);
-		cls = judge(&c, &si, seen, sizeof(seen));
+		cls = judge(&c, si, seen, sizeof(seen));
 		if (cls >= 0)
 			bad++;
 		if (cls == run_cls && cls >= 0) {

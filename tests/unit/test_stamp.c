@@ -163,6 +163,53 @@ static void test_foreign_seed(void **state)
 	free(b);
 }
 
+/* A mixed buffer decodes the same one by one, in batches, with either crc */
+static void test_decode_many(void **state)
+{
+	unsigned char *b = sectors(23), *c = sectors(23);
+	struct stamp_info one, many[23];
+	const int want[23] = { SC_STAMP, SC_STAMP, SC_ZERO,    SC_TORN,
+			       SC_STAMP, SC_POISON, SC_GARBAGE, SC_STAMP,
+			       SC_TORN,  SC_STAMP, SC_STAMP,   SC_ZERO,
+			       SC_STAMP, SC_STAMP, SC_POISON,  SC_STAMP,
+			       SC_STAMP, SC_STAMP, SC_STAMP,   SC_TORN,
+			       SC_STAMP, SC_STAMP, SC_STAMP };
+
+	(void)state;
+	for (int sw = 0; sw < 2; sw++) {
+		stamp_crc_force_sw(sw);
+		stamp_fill(b, 2, 40, 23, 6, 11);
+		stamp_crc_force_sw(!sw);
+		stamp_fill(c, 2, 40, 23, 6, 11);
+		assert_memory_equal(b, c, 23 * SECTOR_SIZE);
+		stamp_crc_force_sw(sw);
+		memset(b + 2 * SECTOR_SIZE, 0, SECTOR_SIZE);
+		memset(b + 11 * SECTOR_SIZE, 0, SECTOR_SIZE);
+		b[3 * SECTOR_SIZE + 33] ^= 4; /* inside csum */
+		b[8 * SECTOR_SIZE + 511] ^= 4;
+		b[19 * SECTOR_SIZE + 40] ^= 4;
+		poison_fill(b + 5 * SECTOR_SIZE, 9, 1, 11);
+		poison_fill(b + 14 * SECTOR_SIZE, 9, 1, 11);
+		memset(b + 6 * SECTOR_SIZE, 0xee, SECTOR_SIZE);
+		for (unsigned n = 1; n <= 23; n += 11) {
+			stamp_decode_many(b, n, many);
+			for (unsigned i = 0; i < n; i++) {
+				stamp_decode(b + i * SECTOR_SIZE, &one);
+				assert_int_equal(one.cls, want[i]);
+				assert_int_equal(many[i].cls, want[i]);
+				assert_int_equal(many[i].gen, one.gen);
+				assert_int_equal(many[i].sector, one.sector);
+			}
+		}
+		stamp_decode_many(b, 23, many);
+		assert_int_equal(many[22].sector, 62);
+		assert_int_equal(many[22].file_id, 2);
+	}
+	stamp_crc_force_sw(0);
+	free(b);
+	free(c);
+}
+
 static void test_speed(void **state)
 {
 	unsigned char *b = sectors(128);
@@ -190,6 +237,21 @@ static void test_speed(void **state)
 	} while (t1 - t0 < 200 * NSEC_PER_MSEC);
 	print_message("stamp_decode: %.2f GB/s\n", (double)bytes / (t1 - t0));
 	assert_int_equal(si.cls, SC_STAMP);
+	{
+		struct stamp_info many[128];
+
+		t0 = now_ns();
+		bytes = 0;
+		do {
+			for (int i = 0; i < 64; i++)
+				stamp_decode_many(b, 128, many);
+			bytes += 64ull * 128 * SECTOR_SIZE;
+			t1 = now_ns();
+		} while (t1 - t0 < 200 * NSEC_PER_MSEC);
+		print_message("stamp_decode_many: %.2f GB/s\n",
+			      (double)bytes / (t1 - t0));
+		assert_int_equal(many[127].cls, SC_STAMP);
+	}
 	free(b);
 }
 
@@ -203,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_poison),
 		cmocka_unit_test(test_torn),
 		cmocka_unit_test(test_foreign_seed),
+		cmocka_unit_test(test_decode_many),
 		cmocka_unit_test(test_speed),
 	};
 
