@@ -403,7 +403,7 @@ static void test_oplog_roundtrip(void **state)
 	struct plan a, b;
 	char path[] = "/tmp/iorace-oplog-XXXXXX";
 	char err[512];
-	int fd;
+	int fd, rc;
 	FILE *f;
 
 	(void)state;
@@ -415,11 +415,12 @@ static void test_oplog_roundtrip(void **state)
 	assert_non_null(f);
 	assert_int_equal(plan_write_oplog(&a, NULL, f), 0);
 	fclose(f);
-	if (plan_read_oplog(path, &b, err, sizeof(err)))
+	rc = plan_read_oplog(path, &b, err, sizeof(err));
+	unlink(path);
+	if (rc)
 		fail_msg("%s", err);
 	assert_plans_equal(&a, &b);
 	plan_free(&b);
-	unlink(path);
 	plan_free(&a);
 	workload_free(&wl);
 }
@@ -432,7 +433,7 @@ static void test_oplog_executed(void **state)
 	char err[512];
 	unsigned char *ex;
 	size_t i, k = 0;
-	int fd;
+	int fd, rc;
 	FILE *f;
 
 	(void)state;
@@ -446,7 +447,9 @@ static void test_oplog_executed(void **state)
 	f = fdopen(fd, "w");
 	assert_int_equal(plan_write_oplog(&a, ex, f), 0);
 	fclose(f);
-	if (plan_read_oplog(path, &b, err, sizeof(err)))
+	rc = plan_read_oplog(path, &b, err, sizeof(err));
+	unlink(path);
+	if (rc)
 		fail_msg("%s", err);
 	assert_int_equal(b.nops, (a.nops + 2) / 3);
 	for (i = 0; i < a.nops; i++)
@@ -454,7 +457,6 @@ static void test_oplog_executed(void **state)
 			assert_ops_equal(&a.ops[i], &b.ops[k++]);
 	assert_int_equal(b.nstages, 3);
 	plan_free(&b);
-	unlink(path);
 	free(ex);
 	plan_free(&a);
 	workload_free(&wl);
@@ -563,6 +565,7 @@ static void test_oplog_bad(void **state)
 	struct plan p;
 	size_t i;
 	char *path;
+	int rc;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(c) + ARRAY_SIZE(whole); i++) {
@@ -582,7 +585,9 @@ static void test_oplog_bad(void **state)
 		}
 		path = tmpfile_with(text);
 		err[0] = '\0';
-		if (!plan_read_oplog(path, &p, err, sizeof(err)))
+		rc = plan_read_oplog(path, &p, err, sizeof(err));
+		unlink(path);
+		if (!rc)
 			fail_msg("case %zu was accepted", i);
 		snprintf(want, sizeof(want), "%s:%d: ", path, line);
 		if (strncmp(err, want, strlen(want)) || !strstr(err, why))
@@ -590,12 +595,13 @@ static void test_oplog_bad(void **state)
 				 want, why);
 		assert_null(p.ops);
 		assert_null(p.streams);
-		unlink(path);
 	}
 	/* the good line alone parses */
 	snprintf(text, sizeof(text), "%s%s", hdr, good);
 	path = tmpfile_with(text);
-	if (plan_read_oplog(path, &p, err, sizeof(err)))
+	rc = plan_read_oplog(path, &p, err, sizeof(err));
+	unlink(path);
+	if (rc)
 		fail_msg("%s", err);
 	assert_int_equal(p.nops, 1);
 	assert_int_equal(p.ops[0].len, 4096);
@@ -604,7 +610,6 @@ static void test_oplog_bad(void **state)
 	assert_int_equal(p.nstages, 1);
 	assert_string_equal(p.workload, "w");
 	plan_free(&p);
-	unlink(path);
 	assert_int_equal(
 	    plan_read_oplog("/nonexistent/oplog", &p, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/oplog:0: "));
