@@ -8,9 +8,14 @@
 #include "common/util.h"
 
 static const char *const class_names[F_NCLASSES] = {
-	[F_STALE] = "STALE", [F_LOST] = "LOST",	    [F_TORN] = "TORN",
-	[F_SIZE] = "SIZE",   [F_ERROR] = "ERROR",   [F_FSCK] = "FSCK",
-	[F_KERNEL] = "KERNEL", [F_HANG] = "HANG",
+	[F_STALE] = "STALE",
+	[F_LOST] = "LOST",
+	[F_TORN] = "TORN",
+	[F_SIZE] = "SIZE",
+	[F_ERROR] = "ERROR",
+	[F_FSCK] = "FSCK",
+	[F_KERNEL] = "KERNEL",
+	[F_HANG] = "HANG",
 	[F_LOST_DURABLE] = "LOST-DURABLE",
 };
 
@@ -53,7 +58,8 @@ void findings_add(struct findings *fl, const struct finding *f)
 	if ((unsigned)f->cls < F_NCLASSES)
 		fl->count[f->cls]++;
 	if (fl->n < FINDINGS_KEEP) {
-		grow_array((void **)&fl->v, &fl->cap, fl->n + 1, sizeof(*fl->v));
+		grow_array((void **)&fl->v, &fl->cap, fl->n + 1,
+			   sizeof(*fl->v));
 		fl->v[fl->n++] = *f;
 	}
 	pthread_mutex_unlock(&fl->lock);

@@ -40,20 +40,20 @@
 #include "common/util.h"
 #include "replay/stamp.h"
 
-#define T_INF UINT64_MAX
-#define S_INF UINT64_MAX
-#define OP_INITIAL OP_NKINDS
-#define CHUNK_SHIFT 12
-#define CHUNK_SECTORS (1u << CHUNK_SHIFT)
-#define SECT_INLINE 2
+#define T_INF		UINT64_MAX
+#define S_INF		UINT64_MAX
+#define OP_INITIAL	OP_NKINDS
+#define CHUNK_SHIFT	12
+#define CHUNK_SECTORS	(1u << CHUNK_SHIFT)
+#define SECT_INLINE	2
 #define ORACLE_SLACK_NS (100 * NSEC_PER_MSEC)
-#define DEC_BATCH 128
+#define DEC_BATCH	128
 
 static const char *const kind_names[OP_NKINDS] = {
-	[OP_WRITE] = "write",	     [OP_READ] = "read",
-	[OP_TRUNCATE] = "truncate",  [OP_FALLOCATE] = "fallocate",
-	[OP_PUNCH] = "punch",	     [OP_ZERO_RANGE] = "zero_range",
-	[OP_FSYNC] = "fsync",	     [OP_FDATASYNC] = "fdatasync",
+	[OP_WRITE] = "write",	    [OP_READ] = "read",
+	[OP_TRUNCATE] = "truncate", [OP_FALLOCATE] = "fallocate",
+	[OP_PUNCH] = "punch",	    [OP_ZERO_RANGE] = "zero_range",
+	[OP_FSYNC] = "fsync",	    [OP_FDATASYNC] = "fdatasync",
 };
 
 const char *op_kind_name(enum op_kind k)
@@ -83,7 +83,7 @@ struct orec {
 	uint64_t ts, tc; /* tc = T_INF while in flight */
 	int64_t res;
 	uint32_t file;
-	uint32_t rslot; /* reads in flight: slot in o->rd */
+	uint32_t rslot;	 /* reads in flight: slot in o->rd */
 	uint32_t extpos; /* extenders: position in the file's ext[] + 1 */
 	uint8_t kind;
 	uint8_t flags;
@@ -131,7 +131,7 @@ struct ofile {
 	struct eblk *eblk; /* summaries of EBLK_SIZE extenders each */
 	size_t neblk, eblkcap;
 	uint64_t min_floor; /* min(initial size, every truncate target) */
-	uint64_t max_ever; /* max size any op may have produced */
+	uint64_t max_ever;  /* max size any op may have produced */
 };
 
 struct oracle {
@@ -432,8 +432,7 @@ static void zr_prune(struct oracle *o, struct ofile *f)
 		for (size_t k = 0; k < f->ntrunc && !dead; k++) {
 			const struct orec *d = &o->ops[f->trunc[k]];
 
-			dead = k != i && zr_ok(d) && d->tc < h &&
-			       c->tc < d->ts;
+			dead = k != i && zr_ok(d) && d->tc < h && c->tc < d->ts;
 		}
 		if (!dead)
 			f->trunc[j++] = f->trunc[i];
@@ -442,8 +441,8 @@ static void zr_prune(struct oracle *o, struct ofile *f)
 	f->zr_prune_at = 2 * MAX(f->nzr, f->ntrunc) + 16;
 }
 
-static void add_zr(struct oracle *o, struct ofile *f, uint32_t idx,
-		   uint64_t s0, uint64_t s1)
+static void add_zr(struct oracle *o, struct ofile *f, uint32_t idx, uint64_t s0,
+		   uint64_t s1)
 {
 	if (s0 >= s1)
 		return;
@@ -541,8 +540,8 @@ void oracle_complete(struct oracle *o, uint64_t id, int64_t res,
 	r->tc = t_complete;
 	o->now = MAX(o->now, t_complete);
 	if (r->extpos) {
-		struct eblk *e = &o->files[r->file]
-					  .eblk[(r->extpos - 1) >> EBLK_SHIFT];
+		struct eblk *e =
+		    &o->files[r->file].eblk[(r->extpos - 1) >> EBLK_SHIFT];
 
 		e->inflight--;
 		e->max_done_tc = MAX(e->max_done_tc, t_complete);
@@ -569,7 +568,7 @@ struct sbuf {
 };
 
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -705,7 +704,8 @@ static void killer_str(const struct sctx *c, struct sbuf *b)
 	if (!d)
 		return;
 	if (d->kind == OP_WRITE)
-		sb_printf(b, " (overwritten by op %" PRIu64 " at t=%" PRIu64 ")",
+		sb_printf(b,
+			  " (overwritten by op %" PRIu64 " at t=%" PRIu64 ")",
 			  d->id, d->tc);
 	else
 		sb_printf(b, " (zeroed by %s op %" PRIu64 " at t=%" PRIu64 ")",
@@ -765,7 +765,8 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
 		if (!w || w->kind != OP_WRITE || w->file != c->rd->file ||
 		    (c->s << SECTOR_SHIFT) < w->off ||
 		    ((c->s + 1) << SECTOR_SHIFT) > w->off + w->len) {
-			sb_printf(&b, "gen %" PRIu64 " (no such write)", si->gen);
+			sb_printf(&b, "gen %" PRIu64 " (no such write)",
+				  si->gen);
 			return F_STALE;
 		}
 	}
@@ -797,8 +798,8 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
  */
 static inline uint64_t ext_done_end(const struct orec *x)
 {
-	return x->kind == OP_WRITE ? x->off + (uint64_t)x->res :
-				     x->off + x->len;
+	return x->kind == OP_WRITE ? x->off + (uint64_t)x->res
+				   : x->off + x->len;
 }
 
 static void size_bounds(struct oracle *o, uint32_t file, uint64_t rs,
@@ -929,7 +930,8 @@ static size_t check_read_size(struct oracle *o, const struct orec *rd,
 			 "at most %" PRIu64 " bytes (file size <= %" PRIu64 ")",
 			 hi > rd->off ? hi - rd->off : 0, hi);
 		snprintf(seen, sizeof(seen),
-			 "%" PRIu64 " bytes (data up to %" PRIu64 ")", got, end);
+			 "%" PRIu64 " bytes (data up to %" PRIu64 ")", got,
+			 end);
 		add_finding(fl, F_SIZE, rd, MAX(hi, rd->off),
 			    end - MAX(hi, rd->off), exp, seen);
 		return 1;
@@ -985,8 +987,7 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 			((struct zr *)c.zr)[c.nzr++] = *z;
 		}
 	}
-	p = (const unsigned char *)buf +
-	    ((first << SECTOR_SHIFT) - rd->off);
+	p = (const unsigned char *)buf + ((first << SECTOR_SHIFT) - rd->off);
 	for (s = first; s < last; s++, p += SECTOR_SIZE) {
 		const struct stamp_info *si = &dec[(s - first) % DEC_BATCH];
 		int cls;
@@ -1083,9 +1084,9 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 
 			if (x->ts <= z->tc || x->ts > t || x->res < 0)
 				continue;
-			req = MAX(req, x->kind == OP_WRITE ?
-					       x->off + (uint64_t)x->res :
-					       x->off + x->len);
+			req = MAX(req, x->kind == OP_WRITE
+					   ? x->off + (uint64_t)x->res
+					   : x->off + x->len);
 		}
 		if (size == req)
 			ok = true;
@@ -1101,8 +1102,8 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 			}
 			if (x->ts > z->tc)
 				continue; /* already in req */
-			end = x->kind == OP_WRITE ? x->off + (uint64_t)x->res :
-						    x->off + x->len;
+			end = x->kind == OP_WRITE ? x->off + (uint64_t)x->res
+						  : x->off + x->len;
 			ok = size == end && end > req;
 		}
 		if (nshown < 6)
@@ -1125,8 +1126,8 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 		uint64_t mx = oracle_max_size(o, file);
 
 		fd.len = size > mx ? size - mx : 0;
-		snprintf(fd.expected, sizeof(fd.expected), "%.130s (max %" PRIu64
-			 ")", exp, mx);
+		snprintf(fd.expected, sizeof(fd.expected),
+			 "%.130s (max %" PRIu64 ")", exp, mx);
 		snprintf(fd.seen, sizeof(fd.seen), "st_size %" PRIu64, size);
 		findings_add(fl, &fd);
 	}

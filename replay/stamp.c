@@ -16,10 +16,10 @@
 
 #define CRC32C_POLY_REV 0x82f63b78u
 
-#define STAMP_HDR 40u
-#define STAMP_CSUM_OFF 32u
+#define STAMP_HDR	   40u
+#define STAMP_CSUM_OFF	   32u
 #define STAMP_FILLER_WORDS ((SECTOR_SIZE - STAMP_HDR) / 8)
-#define POISON_FILE 0xffffffffu
+#define POISON_FILE	   0xffffffffu
 
 static uint32_t crc_tab[8][256];
 static bool crc_hw;
@@ -298,8 +298,7 @@ void stamp_decode(const void *sector, struct stamp_info *out)
 		out->cls = SC_TORN;
 }
 
-void stamp_decode_many(const void *buf, uint32_t nsect,
-		       struct stamp_info *out)
+void stamp_decode_many(const void *buf, uint32_t nsect, struct stamp_info *out)
 {
 	const unsigned char *base = buf;
 	const unsigned char *q[4];
@@ -332,8 +331,8 @@ void stamp_decode_many(const void *buf, uint32_t nsect,
 const char *stamp_class_name(enum stamp_class c)
 {
 	static const char *const names[] = {
-		[SC_ZERO] = "zero",	[SC_STAMP] = "stamp",
-		[SC_POISON] = "poison", [SC_TORN] = "torn",
+		[SC_ZERO] = "zero",	  [SC_STAMP] = "stamp",
+		[SC_POISON] = "poison",	  [SC_TORN] = "torn",
 		[SC_GARBAGE] = "garbage",
 	};
 

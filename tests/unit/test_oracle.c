@@ -14,8 +14,8 @@
 #include "replay/stamp.h"
 
 #define SEED 0x5eedull
-#define KiB 1024ull
-#define MiB (1024 * KiB)
+#define KiB  1024ull
+#define MiB  (1024 * KiB)
 
 static struct oracle *o;
 static struct findings fl;
@@ -44,8 +44,12 @@ static int teardown(void **state)
 static void sub(uint64_t id, enum op_kind k, uint32_t file, uint64_t off,
 		uint64_t len, uint32_t flags, uint64_t ts)
 {
-	struct oracle_op op = { .id = id, .kind = k, .file = file,
-				.flags = flags, .off = off, .len = len,
+	struct oracle_op op = { .id = id,
+				.kind = k,
+				.file = file,
+				.flags = flags,
+				.off = off,
+				.len = len,
 				.t_submit = ts };
 
 	oracle_submit(o, &op);
@@ -296,10 +300,10 @@ static void test_stale_kinds(void **state)
 	wr(1, 0, 8 * KiB, 10, 20);
 	b_gen(0, 0, 16, 1);
 	poison_fill(rbuf, 5000, 2, SEED); /* sectors 0-1 */
-	b_stamp(3, 1, 3, 1); /* other file */
-	b_stamp(5, 0, 99, 1); /* other sector */
+	b_stamp(3, 1, 3, 1);		  /* other file */
+	b_stamp(5, 0, 99, 1);		  /* other sector */
 	stamp_fill(rbuf + 7 * SECTOR_SIZE, 0, 7, 1, 1, SEED + 1); /* seed */
-	memset(rbuf + 9 * SECTOR_SIZE, 0x5a, SECTOR_SIZE); /* garbage */
+	memset(rbuf + 9 * SECTOR_SIZE, 0x5a, SECTOR_SIZE);	  /* garbage */
 	b_gen(11, 11, 1, 77); /* no such write */
 	assert_int_equal(rd(2, 0, 8 * KiB, 30, 31), 7);
 	assert_int_equal(fl.count[F_STALE], 6);
@@ -318,8 +322,7 @@ static void test_stale_kinds(void **state)
 	/* stamp from the other file read in the other file is fine */
 	b_stamp(0, 1, 0, 0);
 	memset(rbuf, 0, SECTOR_SIZE);
-	assert_int_equal(rd_file(3, 1, 0, SECTOR_SIZE, 40, 41, SECTOR_SIZE),
-			 0);
+	assert_int_equal(rd_file(3, 1, 0, SECTOR_SIZE, 40, 41, SECTOR_SIZE), 0);
 }
 
 static void test_torn(void **state)
@@ -349,9 +352,8 @@ static void test_size_reads(void **state)
 	assert_int_equal(last_finding()->off, 4 * KiB);
 	assert_int_equal(last_finding()->len, 60 * KiB);
 	/* at EOF: short read fine */
-	assert_int_equal(rd_file(2, 0, 1 * MiB - 4 * KiB, 64 * KiB, 12, 13,
-				 4 * KiB),
-			 0);
+	assert_int_equal(
+	    rd_file(2, 0, 1 * MiB - 4 * KiB, 64 * KiB, 12, 13, 4 * KiB), 0);
 	/* racing a truncate: fine */
 	sub(3, OP_TRUNCATE, 0, 0, 0, 0, 20);
 	assert_int_equal(rd_file(4, 0, 0, 64 * KiB, 21, 22, 0), 0);
@@ -428,10 +430,11 @@ static void test_pruning(void **state)
 		t += NSEC_PER_MSEC;
 		/* complete the write in this slot, apply it to the truth */
 		if (infl[slot].id) {
-			oracle_complete(o, infl[slot].id, (int64_t)infl[slot].len,
-					t);
+			oracle_complete(o, infl[slot].id,
+					(int64_t)infl[slot].len, t);
 			for (uint64_t s = infl[slot].off / SECTOR_SIZE;
-			     s < (infl[slot].off + infl[slot].len) / SECTOR_SIZE;
+			     s <
+			     (infl[slot].off + infl[slot].len) / SECTOR_SIZE;
 			     s++)
 				truth[s] = infl[slot].id;
 			infl[slot].id = 0;
@@ -440,20 +443,23 @@ static void test_pruning(void **state)
 		if (n % 3 == 2) {
 			/* read the truth: always legal */
 			uint64_t len = (1 + rand_below(&rng, 16)) * 4 * KiB;
-			uint64_t off = rand_below(&rng, (fsize - len) / (4 * KiB)) *
-				       4 * KiB;
-			struct oracle_op op = { .id = ++id, .kind = OP_READ,
-						.off = off, .len = len,
+			uint64_t off =
+			    rand_below(&rng, (fsize - len) / (4 * KiB)) * 4 *
+			    KiB;
+			struct oracle_op op = { .id = ++id,
+						.kind = OP_READ,
+						.off = off,
+						.len = len,
 						.t_submit = t };
 			unsigned i = 0;
 
 			oracle_submit(o, &op);
 			oracle_complete(o, id, (int64_t)len, t + 1);
-			for (uint64_t s = off / SECTOR_SIZE; i < len / SECTOR_SIZE;
-			     s++, i++) {
+			for (uint64_t s = off / SECTOR_SIZE;
+			     i < len / SECTOR_SIZE; s++, i++) {
 				if (truth[s])
-					stamp_fill(rb + i * SECTOR_SIZE, 0, s, 1,
-						   truth[s], SEED);
+					stamp_fill(rb + i * SECTOR_SIZE, 0, s,
+						   1, truth[s], SEED);
 				else
 					memset(rb + i * SECTOR_SIZE, 0,
 					       SECTOR_SIZE);
@@ -473,11 +479,13 @@ static void test_pruning(void **state)
 			continue;
 		}
 		infl[slot].len = (1 + rand_below(&rng, 16)) * 4 * KiB;
-		infl[slot].off = rand_below(&rng, (fsize - infl[slot].len) /
-						  (4 * KiB)) * 4 * KiB;
+		infl[slot].off =
+		    rand_below(&rng, (fsize - infl[slot].len) / (4 * KiB)) * 4 *
+		    KiB;
 		infl[slot].id = ++id;
 		{
-			struct oracle_op op = { .id = id, .kind = OP_WRITE,
+			struct oracle_op op = { .id = id,
+						.kind = OP_WRITE,
 						.off = infl[slot].off,
 						.len = infl[slot].len,
 						.t_submit = t };
@@ -580,7 +588,8 @@ static void test_speed(void **state)
 	oracle_stats(o, &st);
 	print_message("64 KiB read check: %.2f us (%llu reads), oracle %llu "
 		      "KiB\n",
-		      (double)tcheck / nreads / 1000, (unsigned long long)nreads,
+		      (double)tcheck / nreads / 1000,
+		      (unsigned long long)nreads,
 		      (unsigned long long)st.bytes / 1024);
 	assert_true(tcheck / nreads < 1000 * 1000);
 	assert_int_equal(bad, 0);

@@ -25,8 +25,8 @@ static void test_crc_check_value(void **state)
 		big[i] = (unsigned char)(i * 7 + 3);
 	/* unaligned start, odd length, both paths agree */
 	hw = crc32c(0, big + 1, sizeof(big) - 1);
-	chained = crc32c(crc32c(0, big + 1, 1000), big + 1001,
-			 sizeof(big) - 1001);
+	chained =
+	    crc32c(crc32c(0, big + 1, 1000), big + 1001, sizeof(big) - 1001);
 	assert_int_equal(hw, chained);
 	stamp_crc_force_sw(1);
 	assert_int_equal(crc32c(0, s, 9), 0xe3069283u);
@@ -168,12 +168,12 @@ static void test_decode_many(void **state)
 {
 	unsigned char *b = sectors(23), *c = sectors(23);
 	struct stamp_info one, many[23];
-	const int want[23] = { SC_STAMP, SC_STAMP, SC_ZERO,    SC_TORN,
+	const int want[23] = { SC_STAMP, SC_STAMP,  SC_ZERO,	SC_TORN,
 			       SC_STAMP, SC_POISON, SC_GARBAGE, SC_STAMP,
-			       SC_TORN,  SC_STAMP, SC_STAMP,   SC_ZERO,
-			       SC_STAMP, SC_STAMP, SC_POISON,  SC_STAMP,
-			       SC_STAMP, SC_STAMP, SC_STAMP,   SC_TORN,
-			       SC_STAMP, SC_STAMP, SC_STAMP };
+			       SC_TORN,	 SC_STAMP,  SC_STAMP,	SC_ZERO,
+			       SC_STAMP, SC_STAMP,  SC_POISON,	SC_STAMP,
+			       SC_STAMP, SC_STAMP,  SC_STAMP,	SC_TORN,
+			       SC_STAMP, SC_STAMP,  SC_STAMP };
 
 	(void)state;
 	for (int sw = 0; sw < 2; sw++) {
