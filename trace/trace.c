@@ -41,6 +41,7 @@ static struct {
 	bool active;
 	bool ust, kernel;
 	bool session;
+	bool lttng_kernel; /* kernel events through lttng-modules */
 	pid_t sessiond; /* the lttng-sessiond we started, or 0 */
 	char trace_dir[PATH_MAX];
 	char name[64];
@@ -274,10 +275,17 @@ static bool sessiond_running(void)
 	return ret == 0;
 }
 
+/* LTTng's kernel tracer (lttng-modules) loaded? Then record through it. */
+static bool lttng_modules_loaded(void)
+{
+	return !access("/sys/module/lttng_tracer", F_OK);
+}
+
 static int start_sessiond(void)
 {
 	char log[PATH_MAX + 32];
-	char *argv[] = { "lttng-sessiond", "--no-kernel", NULL };
+	char *argv[] = { "lttng-sessiond",
+			 st.lttng_kernel ? NULL : "--no-kernel", NULL };
 	int fd, status;
 	pid_t pid;
 
@@ -389,6 +397,36 @@ static int wait_registered(void)
 	return -1;
 }
 
+/*
+ * Kernel events through lttng-modules, into the same session (only where
+ * the modules are loaded; untested on machines without them). The event
+ * names are lttng-modules' (same as tracefs for these tracepoints).
+ */
+static int lttng_kernel_events(void)
+{
+	static const char *const ev =
+		"ext4_ext_handle_unwritten_extents,"
+		"ext4_ext_convert_to_initialized_enter,"
+		"ext4_ext_convert_to_initialized_fastpath,"
+		"ext4_ext_map_blocks_enter,ext4_ext_map_blocks_exit,"
+		"ext4_truncate_enter,ext4_truncate_exit,ext4_punch_hole,"
+		"ext4_zero_range,ext4_fallocate_enter,ext4_fallocate_exit,"
+		"ext4_sync_file_enter,ext4_sync_file_exit,"
+		"iomap_dio_rw_begin,iomap_dio_complete,jbd2_start_commit,"
+		"jbd2_commit_locking,jbd2_commit_flushing,"
+		"jbd2_commit_logging,jbd2_end_commit,block_rq_issue,"
+		"block_rq_complete";
+
+	if (lttng("enable-channel", "--kernel", "--session", st.name,
+		  "--subbuf-size=1M", "--num-subbuf=16", "kernel", NULL) ||
+	    lttng("enable-event", "--kernel", "--session", st.name,
+		  "--channel=kernel", "--tracepoint", ev, NULL) ||
+	    lttng("add-context", "--kernel", "--session", st.name,
+		  "--channel=kernel", "--type=tid", NULL))
+		return -1;
+	return 0;
+}
+
 static int ust_start(void)
 {
 	char out[PATH_MAX + 16], filter[64];
@@ -418,6 +456,8 @@ static int ust_start(void)
 		  "--channel=iorace", "--filter", filter, "iorace:*", NULL) ||
 	    lttng("add-context", "--userspace", "--session", st.name,
 		  "--channel=iorace", "--type=vpid", "--type=vtid", NULL))
+		return -1;
+	if (st.lttng_kernel && lttng_kernel_events())
 		return -1;
 	if (wait_registered())
 		return -1;
@@ -462,6 +502,12 @@ int trace_start(const struct trace_opts *o)
 	st.active = true;
 	st.ust = o->ust;
 	st.kernel = o->kernel;
+	if (st.kernel && st.ust && lttng_modules_loaded()) {
+		msg("lttng-modules loaded: kernel events recorded through "
+		    "LTTng's kernel tracer");
+		st.lttng_kernel = true;
+		st.kernel = false;
+	}
 	/* Kernel first: the UST session start is then the last step. */
 	if (st.kernel && ktrace_start(st.trace_dir, o->dev))
 		goto fail;

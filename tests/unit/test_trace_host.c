@@ -200,6 +200,23 @@ static void test_ust_and_kernel(void **state)
 	assert_true(first_ts(out, "ext4_truncate_enter", NULL) >
 		    first_ts(out, "iorace:op_submit:", "id = 3,"));
 	assert_true(first_ts(out, "iorace_kernel_stats", "lost = 0 }") > 0);
+	/* Kernel events are filtered to the scratch device. */
+	{
+		struct stat sb;
+		char want[64];
+		size_t ndev = 0;
+
+		assert_int_equal(stat(loopdev, &sb), 0);
+		snprintf(want, sizeof(want), "dev = %llu,",
+			 ((unsigned long long)major(sb.st_rdev) << 20) |
+				 minor(sb.st_rdev));
+		for (const char *p = strstr(out, "dev = "); p;
+		     p = strstr(p + 1, "dev = ")) {
+			assert_memory_equal(p, want, strlen(want));
+			ndev++;
+		}
+		assert_true(ndev > 10);
+	}
 	free(out);
 	/* Nothing of ours is left behind. */
 	snprintf(cmd, sizeof(cmd),
