@@ -865,6 +865,10 @@ int64_t scratch_poison(struct scratch *s, uint64_t seed)
 		fd = open(path,
 			  O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC,
 			  0600);
+		if (fd < 0 && errno == EINVAL) /* no O_DIRECT here */
+			fd =
+			    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				 0600);
 		if (fd < 0) {
 			if (errno == ENOSPC || errno == EDQUOT)
 				break;
