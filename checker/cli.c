@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `iorace check RUN`: decide a run from its trace alone. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/checker.h"
+#include "common/util.h"
+
+static void check_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iorace check [options] RUN_DIR\n"
+		"\n"
+		"Re-check a run from its trace alone: reads every CTF trace under\n"
+		"RUN_DIR/trace (iorace UST events and kernel events on one clock),\n"
+		"replays the oracle and evaluates the invariants:\n"
+		"  oracle, conversion_before_completion, truncate_waits_dio,\n"
+		"  sync_commit, completeness\n"
+		"Writes RUN_DIR/check.json, RUN_DIR/junit.xml, RUN_DIR/check.txt and\n"
+		"compares with RUN_DIR/report.json (the online verdict) if present.\n"
+		"\n"
+		"options:\n"
+		"  -q, --quiet         do not print the summary\n"
+		"  -m, --merge         also merge invariants and latency into\n"
+		"                      RUN_DIR/report.json\n"
+		"  -n, --no-write      write nothing into RUN_DIR\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"exit status: 0 every invariant passed (or does not apply) and the\n"
+		"trace agrees with the online verdict; 1 a failure or disagreement;\n"
+		"2 bad input (no run directory, unreadable trace).\n");
+}
+
+int checker_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "no-write", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool quiet = false, merge = false, nowrite = false;
+	struct checker_result *res;
+	struct json_object *jo;
+	char err[512], path[4200];
+	const char *run;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qmnh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			quiet = true;
+			break;
+		case 'm':
+			merge = true;
+			break;
+		case 'n':
+			nowrite = true;
+			break;
+		case 'h':
+			check_usage(stdout);
+			return EXIT_CLEAN;
+		default:
+			check_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		check_usage(stderr);
+		return EXIT_USAGE;
+	}
+	run = argv[optind];
+	res = xcalloc(1, sizeof(*res));
+	if (checker_check_run(run, res, err, sizeof(err))) {
+		msg("check: %s", err);
+		free(res);
+		return EXIT_USAGE;
+	}
+	rc = checker_exit_status(res);
+	if (!nowrite) {
+		jo = checker_result_to_json(res);
+		snprintf(path, sizeof(path), "%s/check.json", run);
+		if (json_object_to_file_ext(path, jo,
+					    JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE))
+			msg("check: cannot write %s", path);
+		json_object_put(jo);
+		snprintf(path, sizeof(path), "%s/junit.xml", run);
+		if (checker_write_junit(path, res))
+			msg("check: cannot write %s", path);
+		snprintf(path, sizeof(path), "%s/check.txt", run);
+		if (checker_write_text(path, res))
+			msg("check: cannot write %s", path);
+		if (merge) {
+			snprintf(path, sizeof(path), "%s/report.json", run);
+			if (checker_merge_into_report(path, res))
+				msg("check: cannot update %s", path);
+		}
+	}
+	if (!quiet)
+		checker_write_text(NULL, res);
+	if (res->online_present && !res->online_agree)
+		msg("check: trace oracle disagrees with the online verdict: %s",
+		    res->online_msg);
+	free(res);
+	return rc ? EXIT_FINDINGS : EXIT_CLEAN;
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `iorace compare BASE NEW`: side-by-side invariants, finding counts and
+ * latency percentiles of two runs; exit 1 on a regression.
+ *
+ * Input: a run directory (its report.json, completed by its check.json for
+ * the keys report.json lacks) or a report.json / check.json file. The JSON
+ * read, all keys optional but at least one present:
+ *
+ *   {
+ *     "invariants": { "<name>": { "status": "pass" | "fail" |
+ *                                 "inconclusive" | "not-applicable", ... } },
+ *     "findings":   { "<CLASS>": <count>, ... },     e.g. "STALE": 0
+ *     "latency":    { "<op kind>": { "n": <samples>, "p50_ns": <ns>,
+ *                                    "p99_ns": <ns>, "max_ns": <ns> } }
+ *   }
+ *
+ * op kinds are op_kind_name() (write, read, truncate, ...); classes are
+ * finding_class_name() (STALE, LOST, ...). Other keys are ignored.
+ *
+ * Regressions: an invariant that passed in BASE and fails in NEW; a finding
+ * class whose count grew; a p99 latency that grew by more than --threshold
+ * percent (default 25) where both sides have at least --min-samples
+ * samples (default 100).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "checker/checker.h"
+#include "common/util.h"
+
+struct side {
+	struct json_object *inv, *find, *lat; /* borrowed from roots */
+	struct json_object *root[2];
+};
+
+static struct json_object *obj_key(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (o && json_object_object_get_ex(o, k, &v) &&
+	    json_object_is_type(v, json_type_object))
+		return v;
+	return NULL;
+}
+
+static int load_side(const char *arg, struct side *s, char *err, size_t len)
+{
+	char path[4200];
+	struct stat sb;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	if (stat(arg, &sb)) {
+		snprintf(err, len, "%s: not found", arg);
+		return -1;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(path, sizeof(path), "%s/report.json", arg);
+		s->root[0] = json_object_from_file(path);
+		snprintf(path, sizeof(path), "%s/check.json", arg);
+		s->root[1] = json_object_from_file(path);
+		if (!s->root[0] && !s->root[1]) {
+			snprintf(err, len,
+				 "%s: no readable report.json or check.json",
+				 arg);
+			return -1;
+		}
+	} else {
+		s->root[0] = json_object_from_file(arg);
+		if (!s->root[0]) {
+			snprintf(err, len, "%s: not a JSON file", arg);
+			return -1;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		if (s->root[i] &&
+		    !json_object_is_type(s->root[i], json_type_object)) {
+			snprintf(err, len, "%s: JSON is not an object", arg);
+			return -1;
+		}
+		if (!s->inv)
+			s->inv = obj_key(s->root[i], "invariants");
+		if (!s->find)
+			s->find = obj_key(s->root[i], "findings");
+		if (!s->lat)
+			s->lat = obj_key(s->root[i], "latency");
+	}
+	if (!s->inv && !s->find && !s->lat) {
+		snprintf(err, len,
+			 "%s: no \"invariants\", \"findings\" or \"latency\"",
+			 arg);
+		return -1;
+	}
+	return 0;
+}
+
+static void free_side(struct side *s)
+{
+	json_object_put(s->root[0]);
+	json_object_put(s->root[1]);
+}
+
+static const char *inv_status(struct json_object *inv, const char *name)
+{
+	struct json_object *o = obj_key(inv, name), *st;
+
+	if (o && json_object_object_get_ex(o, "status", &st) &&
+	    json_object_is_type(st, json_type_string))
+		return json_object_get_string(st);
+	return NULL;
+}
+
+static int64_t num(struct json_object *o, const char *k, bool *ok)
+{
+	struct json_object *v;
+
+	if (o && json_object_object_get_ex(o, k, &v) &&
+	    (json_object_is_type(v, json_type_int) ||
+	     json_object_is_type(v, json_type_double))) {
+		if (ok)
+			*ok = true;
+		return json_object_get_int64(v);
+	}
+	if (ok)
+		*ok = false;
+	return 0;
+}
+
+/* Union of the keys of two objects, in first-seen order. */
+struct keys {
+	const char **v;
+	size_t n, cap;
+};
+
+static void keys_add(struct keys *k, struct json_object *o)
+{
+	size_t i;
+
+	if (!o)
+		return;
+	json_object_object_foreach(o, key, val)
+	{
+		(void)val;
+		for (i = 0; i < k->n; i++)
+			if (!strcmp(k->v[i], key))
+				break;
+		if (i < k->n)
+			continue;
+		grow_array((void **)&k->v, &k->cap, k->n + 1, sizeof(*k->v));
+		k->v[k->n++] = key;
+	}
+}
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iorace compare [options] BASE NEW\n"
+		"\n"
+		"BASE and NEW are run directories or report.json/check.json files.\n"
+		"Prints invariants, finding counts and latency percentiles side by\n"
+		"side and exits 1 on a regression: an invariant that passed and now\n"
+		"fails, a finding class whose count grew, or a p99 latency growth\n"
+		"beyond the threshold where both sides have enough samples.\n"
+		"\n"
+		"options:\n"
+		"  -t, --threshold PCT   p99 growth that counts as a regression\n"
+		"                        (default 25)\n"
+		"  -s, --min-samples N   samples each side needs for the latency\n"
+		"                        rule (default 100)\n"
+		"  -q, --quiet           print only the regressions\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"exit status: 0 no regression, 1 regression, 2 bad input.\n");
+}
+
+int compare_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' },
+		{ "min-samples", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	double thr = 25.0;
+	long long min_samples = 100;
+	struct side b, n;
+	struct keys k = { 0 };
+	unsigned regress = 0;
+	bool quiet = false;
+	char err[512], *end;
+	FILE *out;
+	size_t i;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:s:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			thr = strtod(optarg, &end);
+			if (*end == '%')
+				end++;
+			if (end == optarg || *end || thr < 0) {
+				msg("compare: bad --threshold '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 's':
+			min_samples = strtoll(optarg, &end, 10);
+			if (end == optarg || *end || min_samples < 0) {
+				msg("compare: bad --min-samples '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			compare_usage(stdout);
+			return EXIT_CLEAN;
+		default:
+			compare_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 2) {
+		compare_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_side(argv[optind], &b, err, sizeof(err))) {
+		msg("compare: %s", err);
+		free_side(&b);
+		return EXIT_USAGE;
+	}
+	if (load_side(argv[optind + 1], &n, err, sizeof(err))) {
+		msg("compare: %s", err);
+		free_side(&b);
+		free_side(&n);
+		return EXIT_USAGE;
+	}
+	out = quiet ? fopen("/dev/null", "w") : stdout;
+	if (!out)
+		out = stdout;
+
+	fprintf(out, "%-32s %-16s %-16s\n", "invariant", "base", "new");
+	keys_add(&k, b.inv);
+	keys_add(&k, n.inv);
+	for (i = 0; i < k.n; i++) {
+		const char *sb = inv_status(b.inv, k.v[i]);
+		const char *sn = inv_status(n.inv, k.v[i]);
+		bool reg = sb && sn && !strcmp(sb, "pass") &&
+			   !strcmp(sn, "fail");
+
+		fprintf(out, "%-32s %-16s %-16s%s\n", k.v[i], sb ? sb : "-",
+			sn ? sn : "-", reg ? "  REGRESSION" : "");
+		if (reg) {
+			regress++;
+			if (quiet)
+				printf("regression: invariant %s: pass -> fail\n",
+				       k.v[i]);
+		}
+	}
+	k.n = 0;
+
+	fprintf(out, "\n%-32s %16s %16s\n", "findings", "base", "new");
+	keys_add(&k, b.find);
+	keys_add(&k, n.find);
+	for (i = 0; i < k.n; i++) {
+		int64_t vb = num(b.find, k.v[i], NULL);
+		int64_t vn = num(n.find, k.v[i], NULL);
+		bool reg = vn > vb;
+
+		fprintf(out, "%-32s %16" PRId64 " %16" PRId64 "%s\n", k.v[i],
+			vb, vn, reg ? "  REGRESSION" : "");
+		if (reg) {
+			regress++;
+			if (quiet)
+				printf("regression: findings %s: %" PRId64
+				       " -> %" PRId64 "\n",
+				       k.v[i], vb, vn);
+		}
+	}
+	k.n = 0;
+
+	fprintf(out, "\n%-12s %8s %8s %12s %12s %12s %12s %8s\n", "latency",
+		"n base", "n new", "p50 base", "p50 new", "p99 base", "p99 new",
+		"p99 %");
+	keys_add(&k, b.lat);
+	keys_add(&k, n.lat);
+	for (i = 0; i < k.n; i++) {
+		struct json_object *lb = obj_key(b.lat, k.v[i]);
+		struct json_object *ln = obj_key(n.lat, k.v[i]);
+		int64_t nb = num(lb, "n", NULL), nn = num(ln, "n", NULL);
+		int64_t b99 = num(lb, "p99_ns", NULL);
+		int64_t n99 = num(ln, "p99_ns", NULL);
+		double growth = b99 > 0 ? 100.0 * (double)(n99 - b99) /
+						  (double)b99
+					: 0.0;
+		bool enough = lb && ln && nb >= min_samples &&
+			      nn >= min_samples;
+		bool reg = enough && b99 > 0 && growth > thr;
+
+		fprintf(out,
+			"%-12s %8" PRId64 " %8" PRId64 " %12" PRId64
+			" %12" PRId64 " %12" PRId64 " %12" PRId64
+			" %+7.1f%s%s\n",
+			k.v[i], nb, nn, num(lb, "p50_ns", NULL),
+			num(ln, "p50_ns", NULL), b99, n99, growth,
+			enough ? "" : "  (too few samples)",
+			reg ? "  REGRESSION" : "");
+		if (reg) {
+			regress++;
+			if (quiet)
+				printf("regression: %s p99 %" PRId64
+				       " -> %" PRId64 " ns (%+.1f%% > %.1f%%)\n",
+				       k.v[i], b99, n99, growth, thr);
+		}
+	}
+	free(k.v);
+	fprintf(out, "\n%s: %u regression(s) (threshold %.1f%%, min samples "
+		     "%lld)\n",
+		regress ? "REGRESSION" : "no regression", regress, thr,
+		min_samples);
+	if (out != stdout)
+		fclose(out);
+	free_side(&b);
+	free_side(&n);
+	return regress ? EXIT_FINDINGS : EXIT_CLEAN;
+}

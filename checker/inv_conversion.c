@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Invariant 2, conversion before completion: a DIO write into a hole or an
+ * unwritten range must have its unwritten->written conversion in the
+ * kernel, covering the range, before the completion iorace saw.
+ *
+ * Which blocks need conversion:
+ *  - kernel evidence: during the write's lifetime the kernel mapped them
+ *    unwritten for I/O (ext4_ext_map_blocks_exit with PRE_IO and the U
+ *    map flag, or ext4_ext_handle_unwritten_extents with PRE_IO);
+ *  - the op stream alone: the range lies below the file's initial size
+ *    (fallocated or sparse: either way ext4 6.x allocates unwritten for a
+ *    DIO write inside i_size), no other op touched it before this write
+ *    completed and the file was never truncated before then.
+ * Conversion events: ext4_ext_handle_unwritten_extents with CONVERT (the
+ * end_io path) and ext4_ext_convert_to_initialized_{enter,fastpath}.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/internal.h"
+#include "common/util.h"
+
+/* Per file: blocks any op has touched so far (bitmap). */
+struct touched {
+	uint8_t *bits;
+	uint64_t nbits;
+	bool truncated;
+};
+
+/* An in-flight write that was the first to touch its range. */
+struct first_w {
+	uint64_t id;
+	uint32_t file;
+	uint64_t off, len;
+	bool spoiled;
+};
+
+struct conv_state {
+	struct ck_filelists conv; /* conversion events per file */
+	struct ck_filelists unw; /* unwritten mappings per file */
+	struct touched *tf;
+	unsigned ntf;
+	struct first_w *fw;
+	size_t nfw, fwcap;
+	uint64_t blocks_checked;
+	struct ck_inv_result *r;
+};
+
+#define TOUCH_MAX_BLOCKS (64ull << 20)
+
+static void *conv_init(struct ck_ctx *ctx, struct ck_inv_result *r)
+{
+	struct conv_state *s = xcalloc(1, sizeof(*s));
+
+	(void)ctx;
+	s->r = r;
+	return s;
+}
+
+static struct touched *touched_of(struct conv_state *s, unsigned file)
+{
+	if (file >= s->ntf) {
+		unsigned n = MAX(file + 1, s->ntf * 2);
+
+		s->tf = xrealloc(s->tf, n * sizeof(*s->tf));
+		memset(s->tf + s->ntf, 0, (n - s->ntf) * sizeof(*s->tf));
+		s->ntf = n;
+	}
+	return &s->tf[file];
+}
+
+/* Mark [b0, b1]; returns true when none of it was marked before. */
+static bool touch(struct touched *t, uint64_t b0, uint64_t b1)
+{
+	bool fresh = true;
+	uint64_t b;
+
+	if (b1 >= TOUCH_MAX_BLOCKS) {
+		t->truncated = true; /* too big to track: give up */
+		return false;
+	}
+	if (b1 >= t->nbits) {
+		uint64_t n = MAX(b1 + 1, t->nbits * 2);
+
+		n = (n + 7) & ~7ull;
+		t->bits = xrealloc(t->bits, n / 8);
+		memset(t->bits + t->nbits / 8, 0, (n - t->nbits) / 8);
+		t->nbits = n;
+	}
+	for (b = b0; b <= b1; b++) {
+		if (t->bits[b / 8] & (1u << (b % 8)))
+			fresh = false;
+		t->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+	}
+	return fresh;
+}
+
+static bool op_modifies(int kind)
+{
+	return kind == OP_WRITE || kind == OP_TRUNCATE ||
+	       kind == OP_FALLOCATE || kind == OP_PUNCH ||
+	       kind == OP_ZERO_RANGE;
+}
+
+static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
+		      const struct ck_op *op)
+{
+	uint64_t bs = ctx->blocksize, b0, b1;
+	struct touched *t;
+	bool fresh;
+	size_t i;
+
+	if (!op_modifies(op->kind) || op->file >= 65536)
+		return;
+	t = touched_of(s, op->file);
+	if (op->kind == OP_TRUNCATE) {
+		t->truncated = true;
+		return;
+	}
+	if (!op->len)
+		return;
+	/* a later op on the range spoils every in-flight first writer */
+	for (i = 0; i < s->nfw; i++) {
+		struct first_w *w = &s->fw[i];
+
+		if (w->file == op->file && op->off < w->off + w->len &&
+		    w->off < op->off + op->len)
+			w->spoiled = true;
+	}
+	b0 = op->off / bs;
+	b1 = (op->off + op->len - 1) / bs;
+	fresh = touch(t, b0, b1);
+	if (op->kind != OP_WRITE || !(op->flags & OPF_DIRECT) || !fresh ||
+	    t->truncated || op->file >= ctx->nfiles ||
+	    op->off + op->len > ctx->initial_size[op->file])
+		return;
+	grow_array((void **)&s->fw, &s->fwcap, s->nfw + 1, sizeof(*s->fw));
+	s->fw[s->nfw++] = (struct first_w){ .id = op->id,
+					    .file = op->file,
+					    .off = op->off,
+					    .len = op->len };
+}
+
+/* Pops the op's first-writer record; true when it was fresh throughout. */
+static bool take_first(struct conv_state *s, uint64_t id)
+{
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < s->nfw; i++) {
+		if (s->fw[i].id != id)
+			continue;
+		ok = !s->fw[i].spoiled;
+		s->fw[i] = s->fw[--s->nfw];
+		return ok;
+	}
+	return false;
+}
+
+static void check_write(struct conv_state *s, struct ck_ctx *ctx,
+			const struct ck_op *op, struct ck_inv_result *r)
+{
+	uint64_t bs = ctx->blocksize, b0, b1, n, i, nneed = 0, nmiss = 0;
+	bool first = take_first(s, op->id);
+	bool *need, *conv;
+	const struct ck_xent *lastc, *lastu;
+	struct ck_xlist *cl, *ul;
+	struct ck_evidence *e;
+
+	if (op->kind != OP_WRITE || !(op->flags & OPF_DIRECT) ||
+	    op->res <= 0 || op->file >= 65536)
+		return;
+	b0 = op->off / bs;
+	b1 = (op->off + (uint64_t)op->res - 1) / bs;
+	n = b1 - b0 + 1;
+	if (n > 65536) {
+		r->skipped++;
+		return;
+	}
+	need = xcalloc(n, sizeof(bool));
+	conv = xcalloc(n, sizeof(bool));
+	cl = ck_filelist(&s->conv, op->file);
+	ul = ck_filelist(&s->unw, op->file);
+	lastu = ck_xlist_cover(ul, op->inode, op->t_submit, op->t_complete, b0,
+			       b1, need);
+	if (first)
+		for (i = 0; i < n; i++)
+			need[i] = true;
+	lastc = ck_xlist_cover(cl, op->inode, op->t_submit, op->t_complete, b0,
+			       b1, conv);
+	for (i = 0; i < n; i++) {
+		if (!need[i])
+			continue;
+		nneed++;
+		if (!conv[i])
+			nmiss++;
+	}
+	if (nneed) {
+		r->checked++;
+		s->blocks_checked += nneed;
+	}
+	if (nmiss) {
+		e = ck_evidence_add(r,
+				    "DIO write %" PRIu64 " (file %u ino %" PRIu64
+				    " blocks %" PRIu64 "-%" PRIu64
+				    ") completed with %" PRIu64 " of %" PRIu64
+				    " blocks needing conversion unconverted "
+				    "(need known from %s)",
+				    op->id, op->file, op->inode, b0, b1, nmiss,
+				    nneed, lastu ? "kernel mapping" : "op stream");
+		ck_op_cite(e, op, false);
+		if (lastu)
+			ck_xent_cite(e, lastu);
+		if (lastc)
+			ck_xent_cite(e, lastc);
+		ck_op_cite(e, op, true);
+	}
+	free(need);
+	free(conv);
+}
+
+static void conv_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
+{
+	struct conv_state *s = st;
+	struct ck_xent x;
+	struct ck_op *op;
+	int f;
+
+	switch (ck_id(ev)) {
+	case EV_OP_SUBMIT:
+		op = ck_op_find(ctx, ck_u(ev, FK_ID));
+		if (op)
+			on_submit(s, ctx, op);
+		return;
+	case EV_OP_COMPLETE:
+		op = ck_op_find(ctx, ck_u(ev, FK_ID));
+		if (op)
+			check_write(s, ctx, op, s->r);
+		return;
+	default:
+		break;
+	}
+	if (ck_id(ev) < EV_FIRST_KERNEL || !ck_kernel_dev_ok(ctx, ev))
+		return;
+	f = ck_file_of_inode(ctx, ck_u(ev, FK_INO));
+	if (f < 0)
+		return;
+	if (ck_conversion_extent(ev, &x))
+		ck_xlist_add(ck_filelist(&s->conv, (unsigned)f), &x);
+	else if (ck_unwritten_map_extent(ev, &x))
+		ck_xlist_add(ck_filelist(&s->unw, (unsigned)f), &x);
+}
+
+static void conv_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
+{
+	struct conv_state *s = st;
+	bool conv_seen = ctx->kseen[EV_EXT4_HANDLE_UNWRITTEN] ||
+			 ctx->kseen[EV_EXT4_CONVERT_INIT_ENTER] ||
+			 ctx->kseen[EV_EXT4_CONVERT_INIT_FASTPATH];
+	bool conv_missing = ctx->kmissing[EV_EXT4_HANDLE_UNWRITTEN] &&
+			    ctx->kmissing[EV_EXT4_CONVERT_INIT_ENTER];
+
+	if (r->checked && (conv_missing ||
+			   (!conv_seen && !ctx->kseen[EV_EXT4_MAP_BLOCKS_EXIT]))) {
+		r->status = CK_INCONCLUSIVE;
+		snprintf(r->note, sizeof(r->note),
+			 "ext4 extent events not recorded; %" PRIu64
+			 " writes needed conversion",
+			 r->checked);
+	} else if (r->failed) {
+		r->status = CK_FAIL;
+	} else if (!r->checked) {
+		r->status = CK_NA;
+		snprintf(r->note, sizeof(r->note),
+			 "no DIO write needed conversion");
+	} else {
+		r->status = CK_PASS;
+		snprintf(r->note, sizeof(r->note),
+			 "%" PRIu64 " blocks of %" PRIu64
+			 " writes converted before completion",
+			 s->blocks_checked, r->checked);
+	}
+}
+
+static void conv_free(void *st)
+{
+	struct conv_state *s = st;
+	unsigned i;
+
+	ck_filelists_free(&s->conv);
+	ck_filelists_free(&s->unw);
+	for (i = 0; i < s->ntf; i++)
+		free(s->tf[i].bits);
+	free(s->tf);
+	free(s->fw);
+	free(s);
+}
+
+const struct ck_inv_ops inv_conversion_ops = {
+	.name = "conversion_before_completion",
+	.description = "a DIO write into a hole or unwritten range has its "
+		       "kernel conversion event, covering the range, before "
+		       "the completion iorace saw",
+	.kernel = true,
+	.init = conv_init,
+	.event = conv_event,
+	.finish = conv_finish,
+	.free = conv_free,
+};
