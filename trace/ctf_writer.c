@@ -16,9 +16,9 @@
 
 #include "common/util.h"
 
-#define CTF_MAGIC 0xc1fc1fc1u
+#define CTF_MAGIC    0xc1fc1fc1u
 #define PKT_HDR_SIZE (4 + 6 * 8 + 4) /* magic, 6 x u64 context, cpu_id */
-#define PKT_MAX (1u << 20)
+#define PKT_MAX	     (1u << 20)
 
 struct ctfw_class {
 	char *name;
@@ -126,14 +126,14 @@ static void own_clock(struct ctfw *w)
 			off = a + (b - a) / 2 - m;
 		}
 	}
-	snprintf(tmp, sizeof(tmp),
-		 "clock {\n\tname = \"monotonic\";\n%s%s%s"
-		 "\tdescription = \"Monotonic Clock\";\n"
-		 "\tfreq = 1000000000;\n\tprecision = 1;\n"
-		 "\toffset_s = %lld;\n\toffset = %lld;\n\tabsolute = TRUE;\n};\n",
-		 uuid[0] ? "\tuuid = \"" : "", uuid, uuid[0] ? "\";\n" : "",
-		 (long long)(off / 1000000000ll),
-		 (long long)(off % 1000000000ll));
+	snprintf(
+	    tmp, sizeof(tmp),
+	    "clock {\n\tname = \"monotonic\";\n%s%s%s"
+	    "\tdescription = \"Monotonic Clock\";\n"
+	    "\tfreq = 1000000000;\n\tprecision = 1;\n"
+	    "\toffset_s = %lld;\n\toffset = %lld;\n\tabsolute = TRUE;\n};\n",
+	    uuid[0] ? "\tuuid = \"" : "", uuid, uuid[0] ? "\";\n" : "",
+	    (long long)(off / 1000000000ll), (long long)(off % 1000000000ll));
 	w->clock_block = xstrdup(tmp);
 	snprintf(w->clock_name, sizeof(w->clock_name), "monotonic");
 }
@@ -414,16 +414,17 @@ static int write_metadata(struct ctfw *w)
 		return -1;
 	}
 	gethostname(host, sizeof(host) - 1);
-	fprintf(f, "/* CTF 1.8 */\n\n"
-		   "typealias integer { size = 32; align = 8; signed = false; } "
-		   ":= uint32_t;\n"
-		   "typealias integer { size = 64; align = 8; signed = false; } "
-		   ":= uint64_t;\n"
-		   "typealias integer { size = 64; align = 8; signed = true; } "
-		   ":= int64_t;\n\n"
-		   "trace {\n\tmajor = 1;\n\tminor = 8;\n\tbyte_order = le;\n"
-		   "\tpacket.header := struct {\n\t\tuint32_t magic;\n\t};\n"
-		   "};\n\nenv {\n\thostname = ");
+	fprintf(f,
+		"/* CTF 1.8 */\n\n"
+		"typealias integer { size = 32; align = 8; signed = false; } "
+		":= uint32_t;\n"
+		"typealias integer { size = 64; align = 8; signed = false; } "
+		":= uint64_t;\n"
+		"typealias integer { size = 64; align = 8; signed = true; } "
+		":= int64_t;\n\n"
+		"trace {\n\tmajor = 1;\n\tminor = 8;\n\tbyte_order = le;\n"
+		"\tpacket.header := struct {\n\t\tuint32_t magic;\n\t};\n"
+		"};\n\nenv {\n\thostname = ");
 	put_str(f, host);
 	fprintf(f, ";\n\tdomain = ");
 	put_str(f, w->domain);
@@ -449,8 +450,7 @@ static int write_metadata(struct ctfw *w)
 		fprintf(f, ";\n\tid = %zu;\n\tfields := struct {\n", i);
 		for (unsigned j = 0; j < c->nfields; j++)
 			fprintf(f, "\t\t%s _%s;\n",
-				c->ftypes[j] == CTFW_INT ? "int64_t" :
-							   "string",
+				c->ftypes[j] == CTFW_INT ? "int64_t" : "string",
 				c->fnames[j]);
 		fprintf(f, "\t};\n};\n\n");
 	}

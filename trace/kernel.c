@@ -35,7 +35,7 @@
 #include "trace/ctf_writer.h"
 #include "trace/trace_internal.h"
 
-#define TRACEFS_DIR "/sys/kernel/tracing"
+#define TRACEFS_DIR	"/sys/kernel/tracing"
 #define KBUF_KB_PER_CPU (32 * 1024)
 
 static const char *const kevents[][2] = {
@@ -131,8 +131,7 @@ static int inst_write(const char *file, const char *val)
 	return 0;
 }
 
-static bool event_has_field(const char *sys, const char *ev,
-			    const char *field)
+static bool event_has_field(const char *sys, const char *ev, const char *field)
 {
 	char path[PATH_MAX], key[64], *fmt;
 	bool has;
@@ -186,7 +185,7 @@ int ktrace_start(const char *trace_dir, const char *dev)
 		if (!stat(dev, &sb) && S_ISBLK(sb.st_mode))
 			snprintf(filter, sizeof(filter), "dev == %llu",
 				 ((unsigned long long)major(sb.st_rdev) << 20) |
-					 minor(sb.st_rdev));
+				     minor(sb.st_rdev));
 		else
 			warnx_("%s is not a block device: kernel events are "
 			       "not filtered by device",
@@ -306,11 +305,11 @@ static struct kclass *get_class(struct kctx *c, struct tep_event *ev)
 	for (f = ev->format.fields; f; f = f->next, n++) {
 		k->f[n] = f;
 		names[n] = f->name;
-		k->types[n] = (f->flags & (TEP_FIELD_IS_STRING |
-					   TEP_FIELD_IS_ARRAY |
-					   TEP_FIELD_IS_DYNAMIC)) ?
-				      CTFW_STR :
-				      CTFW_INT;
+		k->types[n] =
+		    (f->flags & (TEP_FIELD_IS_STRING | TEP_FIELD_IS_ARRAY |
+				 TEP_FIELD_IS_DYNAMIC))
+			? CTFW_STR
+			: CTFW_INT;
 	}
 	k->cls = ctfw_class(c->w, ev->name, k->nf, names, k->types);
 	free(names);
@@ -329,8 +328,8 @@ static void field_str(struct tep_format_field *f, struct tep_event *ev,
 		      struct tep_record *r, char **dst)
 {
 	int len = 0;
-	const unsigned char *p = tep_get_field_raw(NULL, ev, f->name, r, &len,
-						   0);
+	const unsigned char *p =
+	    tep_get_field_raw(NULL, ev, f->name, r, &len, 0);
 	char *s;
 
 	if (!p || len < 0)
@@ -404,8 +403,8 @@ static int on_event(struct tep_event *ev, struct tep_record *r, int cpu,
 
 static void write_stats(struct kctx *c, const char *trace_dir)
 {
-	static const char *const names[] = { "cpu",    "entries", "overrun",
-					     "dropped", "missed", "read",
+	static const char *const names[] = { "cpu",	"entries", "overrun",
+					     "dropped", "missed",  "read",
 					     "lost" };
 	static const enum ctfw_type types[] = { CTFW_INT, CTFW_INT, CTFW_INT,
 						CTFW_INT, CTFW_INT, CTFW_INT,

@@ -113,7 +113,8 @@ static int dev_of(const char *path, char *out, size_t len)
 /* Timestamp (cycles) of the first line holding all of a and b, or 0. */
 static uint64_t first_ts(const char *out, const char *a, const char *b)
 {
-	for (const char *l = out; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+	for (const char *l = out; l && *l;
+	     l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
 		const char *eol = strchr(l, '\n');
 		const char *pa = strstr(l, a);
 		const char *pb = b ? strstr(l, b) : pa;
@@ -189,8 +190,8 @@ static void test_ust_and_kernel(void **state)
 	t_sub = first_ts(out, "iorace:op_submit:", "id = 1,");
 	t_conv = first_ts(out, "ext4_ext_convert_to_initialized", NULL);
 	if (!t_conv)
-		t_conv = first_ts(out, "ext4_ext_handle_unwritten_extents",
-				  NULL);
+		t_conv =
+		    first_ts(out, "ext4_ext_handle_unwritten_extents", NULL);
 	t_comp = first_ts(out, "iorace:op_complete:", "id = 1,");
 	assert_true(t_sub >= t0 && t_sub < t1);
 	assert_true(t_conv > t_sub && t_conv < t_comp);
@@ -209,7 +210,7 @@ static void test_ust_and_kernel(void **state)
 		assert_int_equal(stat(loopdev, &sb), 0);
 		snprintf(want, sizeof(want), "dev = %llu,",
 			 ((unsigned long long)major(sb.st_rdev) << 20) |
-				 minor(sb.st_rdev));
+			     minor(sb.st_rdev));
 		for (const char *p = strstr(out, "dev = "); p;
 		     p = strstr(p + 1, "dev = ")) {
 			assert_memory_equal(p, want, strlen(want));
