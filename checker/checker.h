@@ -101,6 +101,7 @@ enum ck_fkey {
 	FK_TRANSACTION,
 	FK_NR_SECTOR,
 	FK_LOST,
+	FK_BLOCKSIZE,
 	FK_NKEYS,
 };
 
@@ -243,7 +244,14 @@ struct ck_ctx {
 	uint64_t *inode; /* nfiles */
 	bool have_run_info;
 	char workload[64];
-	uint32_t blocksize; /* ext4 block size, 4096 */
+	/*
+	 * ext4 block size: a run_info/file_info field "blocksize" when the
+	 * recorder has one, else inferred from an iomap_dio_rw_begin pos and
+	 * the ext4_ext_map_blocks_enter lblk that follows it in one thread;
+	 * 4096 until known.
+	 */
+	uint32_t blocksize;
+	bool blocksize_known;
 	/* the scratch fs's dev_t as the kernel encodes it; 0 = unknown */
 	uint64_t dev;
 	/* op table (open addressing on id) */

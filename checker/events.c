@@ -84,6 +84,7 @@ static const char *const fkey_names[FK_NKEYS] = {
 	[FK_TRANSACTION] = "transaction",
 	[FK_NR_SECTOR] = "nr_sector",
 	[FK_LOST] = "lost",
+	[FK_BLOCKSIZE] = "blocksize",
 };
 
 const char *ck_evid_name(enum ck_evid id)

@@ -5,9 +5,12 @@
  * kernel, covering the range, before the completion iorace saw.
  *
  * Which blocks need conversion:
- *  - kernel evidence: during the write's lifetime the kernel mapped them
- *    unwritten for I/O (ext4_ext_map_blocks_exit with PRE_IO and the U
- *    map flag, or ext4_ext_handle_unwritten_extents with PRE_IO);
+ *  - kernel evidence: the kernel mapped them unwritten for this very DIO
+ *    (ext4_ext_map_blocks_exit with PRE_IO and the U map flag, or
+ *    ext4_ext_handle_unwritten_extents with PRE_IO, in the thread that
+ *    issued the DIO's iomap_dio_rw_begin and before its next one). The
+ *    kernel DIO is matched to the op by file, pos and count, begun within
+ *    the op's lifetime; conversions count from the DIO's begin on;
  *  - the op stream alone: the range lies below the file's initial size
  *    (fallocated or sparse: either way ext4 6.x allocates unwritten for a
  *    DIO write inside i_size), no other op touched it before this write
@@ -38,9 +41,29 @@ struct first_w {
 	bool spoiled;
 };
 
+/* A DIO write as the kernel saw it (iomap_dio_rw_begin). */
+struct kd {
+	uint64_t serial;
+	uint32_t file;
+	int64_t tid;
+	uint64_t t_begin, pos, count;
+	uint64_t unw_b0, unw_b1; /* blocks mapped unwritten for it */
+	bool unw;
+	struct ck_xent map; /* the mapping event, for evidence */
+};
+
+struct cur {
+	int64_t tid;
+	uint64_t serial;
+};
+
 struct conv_state {
+	struct kd *kd;
+	size_t nkd, kdcap;
+	struct cur *cur;
+	size_t ncur, curcap;
+	uint64_t serial;
 	struct ck_filelists conv; /* conversion events per file */
-	struct ck_filelists unw; /* unwritten mappings per file */
 	struct touched *tf;
 	unsigned ntf;
 	struct first_w *fw;
@@ -160,15 +183,70 @@ static bool take_first(struct conv_state *s, uint64_t id)
 	return false;
 }
 
+static void set_cur(struct conv_state *s, int64_t tid, uint64_t serial)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncur; i++)
+		if (s->cur[i].tid == tid)
+			break;
+	if (i == s->ncur) {
+		grow_array((void **)&s->cur, &s->curcap, s->ncur + 1,
+			   sizeof(*s->cur));
+		s->ncur++;
+	}
+	s->cur[i] = (struct cur){ tid, serial };
+}
+
+static struct kd *cur_kd(struct conv_state *s, int64_t tid)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ncur; i++) {
+		if (s->cur[i].tid != tid)
+			continue;
+		for (j = s->nkd; j--;)
+			if (s->kd[j].serial == s->cur[i].serial)
+				return &s->kd[j];
+		return NULL;
+	}
+	return NULL;
+}
+
+/* The kernel DIO of op: same file, pos and count, began in its lifetime. */
+static bool take_kd(struct conv_state *s, const struct ck_op *op,
+		    struct kd *out)
+{
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < s->nkd; i++) {
+		const struct kd *k = &s->kd[i];
+
+		if (k->file != op->file || k->pos != op->off ||
+		    k->count != op->len || k->t_begin < op->t_submit ||
+		    k->t_begin > op->t_complete)
+			continue;
+		if (best == SIZE_MAX || k->t_begin < s->kd[best].t_begin)
+			best = i;
+	}
+	if (best == SIZE_MAX)
+		return false;
+	*out = s->kd[best];
+	s->kd[best] = s->kd[--s->nkd];
+	return true;
+}
+
 static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 			const struct ck_op *op, struct ck_inv_result *r)
 {
 	uint64_t bs = ctx->blocksize, b0, b1, n, i, nneed = 0, nmiss = 0;
 	bool first = take_first(s, op->id);
-	bool *need, *conv;
-	const struct ck_xent *lastc, *lastu;
-	struct ck_xlist *cl, *ul;
+	bool *need, *conv, have_kd;
+	const struct ck_xent *lastc, *lastu = NULL;
+	uint64_t t0 = op->t_submit;
+	struct ck_xlist *cl;
 	struct ck_evidence *e;
+	struct kd k;
 
 	if (op->kind != OP_WRITE || !(op->flags & OPF_DIRECT) ||
 	    op->res <= 0 || op->file >= 65536)
@@ -183,14 +261,20 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	need = xcalloc(n, sizeof(bool));
 	conv = xcalloc(n, sizeof(bool));
 	cl = ck_filelist(&s->conv, op->file);
-	ul = ck_filelist(&s->unw, op->file);
-	lastu = ck_xlist_cover(ul, op->inode, op->t_submit, op->t_complete, b0,
-			       b1, need);
+	have_kd = take_kd(s, op, &k);
+	if (have_kd) {
+		t0 = k.t_begin;
+		if (k.unw) {
+			for (i = MAX(k.unw_b0, b0); i <= MIN(k.unw_b1, b1); i++)
+				need[i - b0] = true;
+			lastu = &k.map;
+		}
+	}
 	if (first)
 		for (i = 0; i < n; i++)
 			need[i] = true;
-	lastc = ck_xlist_cover(cl, op->inode, op->t_submit, op->t_complete, b0,
-			       b1, conv);
+	lastc = ck_xlist_cover(cl, op->inode, t0, op->t_complete, b0, b1,
+			       conv);
 	for (i = 0; i < n; i++) {
 		if (!need[i])
 			continue;
@@ -210,7 +294,9 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 				    " blocks needing conversion unconverted "
 				    "(need known from %s)",
 				    op->id, op->file, op->inode, b0, b1, nmiss,
-				    nneed, lastu ? "kernel mapping" : "op stream");
+				    nneed,
+				    lastu ? "kernel mapping of its DIO"
+					  : "op stream: first write there");
 		ck_op_cite(e, op, false);
 		if (lastu)
 			ck_xent_cite(e, lastu);
@@ -248,10 +334,50 @@ static void conv_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	f = ck_file_of_inode(ctx, ck_u(ev, FK_INO));
 	if (f < 0)
 		return;
-	if (ck_conversion_extent(ev, &x))
+	if (ck_id(ev) == EV_IOMAP_DIO_RW_BEGIN) {
+		struct kd *k;
+
+		if (!(ck_u(ev, FK_KI_FLAGS) & K_IOCB_WRITE))
+			return;
+		grow_array((void **)&s->kd, &s->kdcap, s->nkd + 1,
+			   sizeof(*s->kd));
+		k = &s->kd[s->nkd++];
+		memset(k, 0, sizeof(*k));
+		k->serial = ++s->serial;
+		k->file = (uint32_t)f;
+		k->tid = ev->tid;
+		k->t_begin = ev->t;
+		k->pos = ck_u(ev, FK_POS);
+		k->count = ck_u(ev, FK_COUNT);
+		set_cur(s, ev->tid, k->serial);
+		return;
+	}
+	if (ck_conversion_extent(ev, &x)) {
 		ck_xlist_add(ck_filelist(&s->conv, (unsigned)f), &x);
-	else if (ck_unwritten_map_extent(ev, &x))
-		ck_xlist_add(ck_filelist(&s->unw, (unsigned)f), &x);
+	} else if (ck_unwritten_map_extent(ev, &x)) {
+		/* mapping done in the submitting thread, for its last DIO */
+		struct kd *k = cur_kd(s, ev->tid);
+		uint64_t bs = ctx->blocksize, b0, b1, xe;
+
+		if (!k || k->file != (uint32_t)f || !k->count || !x.len)
+			return;
+		b0 = k->pos / bs;
+		b1 = (k->pos + k->count - 1) / bs;
+		xe = x.lblk + x.len - 1;
+		if (x.lblk > b1 || xe < b0)
+			return;
+		b0 = MAX(b0, x.lblk);
+		b1 = MIN(b1, xe);
+		if (!k->unw) {
+			k->unw = true;
+			k->unw_b0 = b0;
+			k->unw_b1 = b1;
+			k->map = x;
+		} else {
+			k->unw_b0 = MIN(k->unw_b0, b0);
+			k->unw_b1 = MAX(k->unw_b1, b1);
+		}
+	}
 }
 
 static void conv_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
@@ -291,7 +417,8 @@ static void conv_free(void *st)
 	unsigned i;
 
 	ck_filelists_free(&s->conv);
-	ck_filelists_free(&s->unw);
+	free(s->kd);
+	free(s->cur);
 	for (i = 0; i < s->ntf; i++)
 		free(s->tf[i].bits);
 	free(s->tf);

@@ -161,6 +161,8 @@ struct ck_session {
 	struct seqtrack *seq;
 	size_t nseq, seqcap; /* seqcap: power of two */
 	uint64_t devcount[8], devval[8];
+	int64_t dio_tid; /* last iomap_dio_rw_begin: thread and pos */
+	uint64_t dio_pos;
 	bool finished;
 };
 
@@ -170,6 +172,7 @@ struct ck_session *ck_session_new(void)
 	unsigned i;
 
 	s->ctx = ck_ctx_new();
+	s->dio_tid = -2;
 	for (i = 0; i < CK_NINV; i++) {
 		s->res[i].name = ck_invariants[i]->name;
 		s->res[i].description = ck_invariants[i]->description;
@@ -240,6 +243,27 @@ static void dev_note(struct ck_session *s, const struct ck_event *ev)
 	}
 }
 
+static void blocksize_note(struct ck_session *s, const struct ck_event *ev)
+{
+	struct ck_ctx *ctx = s->ctx;
+	uint64_t lblk, bs;
+
+	if (ck_id(ev) == EV_IOMAP_DIO_RW_BEGIN) {
+		s->dio_tid = ev->tid;
+		s->dio_pos = ck_u(ev, FK_POS);
+		return;
+	}
+	lblk = ck_u(ev, FK_LBLK);
+	if (ev->tid != s->dio_tid || !lblk || s->dio_pos % lblk)
+		return;
+	bs = s->dio_pos / lblk;
+	if (bs >= 512 && bs <= 65536 && !(bs & (bs - 1))) {
+		ctx->blocksize = (uint32_t)bs;
+		ctx->blocksize_known = true;
+	}
+	s->dio_tid = -2;
+}
+
 int ck_session_event(void *session, const struct ck_event *ev)
 {
 	struct ck_session *s = session;
@@ -254,7 +278,16 @@ int ck_session_event(void *session, const struct ck_event *ev)
 		if (ck_has(ev, FK_DEV) && ck_has(ev, FK_INO) &&
 		    !strncmp(ck_evid_name(id), "ext4_", 5))
 			dev_note(s, ev);
+		if (!ctx->blocksize_known &&
+		    (id == EV_IOMAP_DIO_RW_BEGIN ||
+		     id == EV_EXT4_MAP_BLOCKS_ENTER) &&
+		    ck_kernel_dev_ok(ctx, ev))
+			blocksize_note(s, ev);
 	} else if (id != EV_UNKNOWN && ck_has(ev, FK_SEQ)) {
+		if (ck_has(ev, FK_BLOCKSIZE) && ck_u(ev, FK_BLOCKSIZE)) {
+			ctx->blocksize = (uint32_t)ck_u(ev, FK_BLOCKSIZE);
+			ctx->blocksize_known = true;
+		}
 		seq_note(s, ev->tid >= 0 ? ev->tid : -1 - (int64_t)ev->stream,
 			 ck_u(ev, FK_SEQ));
 	}
