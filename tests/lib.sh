@@ -47,7 +47,7 @@ done_() {
 # No mount, loop device or tracefs instance of a given iorace pid is left.
 no_leftovers_of() {
 	pid=$1
-	if grep -q "iorace-$pid" /proc/self/mountinfo; then
+	if grep -q "/run/iorace/$pid/" /proc/self/mountinfo; then
 		fail "mount of iorace-$pid left"
 	fi
 	for b in /sys/block/loop*/loop/backing_file; do
