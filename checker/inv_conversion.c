@@ -41,14 +41,17 @@ struct first_w {
 	bool spoiled;
 };
 
+#define KD_RANGES 8
+
 /* A DIO write as the kernel saw it (iomap_dio_rw_begin). */
 struct kd {
 	uint64_t serial;
 	uint32_t file;
 	int64_t tid;
 	uint64_t t_begin, pos, count;
-	uint64_t unw_b0, unw_b1; /* blocks mapped unwritten for it */
-	bool unw;
+	/* block ranges mapped unwritten for it (the last one absorbs overflow) */
+	uint64_t unw_b0[KD_RANGES], unw_b1[KD_RANGES];
+	unsigned nunw;
 	struct ck_xent map; /* the mapping event, for evidence */
 };
 
@@ -240,6 +243,7 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 			const struct ck_op *op, struct ck_inv_result *r)
 {
 	uint64_t bs = ctx->blocksize, b0, b1, n, i, nneed = 0, nmiss = 0;
+	unsigned j;
 	bool first = take_first(s, op->id);
 	bool *need, *conv, have_kd;
 	const struct ck_xent *lastc, *lastu = NULL;
@@ -264,11 +268,12 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	have_kd = take_kd(s, op, &k);
 	if (have_kd) {
 		t0 = k.t_begin;
-		if (k.unw) {
-			for (i = MAX(k.unw_b0, b0); i <= MIN(k.unw_b1, b1); i++)
+		for (j = 0; j < k.nunw; j++)
+			for (i = MAX(k.unw_b0[j], b0);
+			     i <= MIN(k.unw_b1[j], b1); i++)
 				need[i - b0] = true;
+		if (k.nunw)
 			lastu = &k.map;
-		}
 	}
 	if (first)
 		for (i = 0; i < n; i++)
@@ -368,14 +373,16 @@ static void conv_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 			return;
 		b0 = MAX(b0, x.lblk);
 		b1 = MIN(b1, xe);
-		if (!k->unw) {
-			k->unw = true;
-			k->unw_b0 = b0;
-			k->unw_b1 = b1;
+		if (!k->nunw)
 			k->map = x;
+		if (k->nunw < KD_RANGES) {
+			k->unw_b0[k->nunw] = b0;
+			k->unw_b1[k->nunw++] = b1;
 		} else {
-			k->unw_b0 = MIN(k->unw_b0, b0);
-			k->unw_b1 = MAX(k->unw_b1, b1);
+			k->unw_b0[KD_RANGES - 1] =
+				MIN(k->unw_b0[KD_RANGES - 1], b0);
+			k->unw_b1[KD_RANGES - 1] =
+				MAX(k->unw_b1[KD_RANGES - 1], b1);
 		}
 	}
 }
