@@ -208,7 +208,8 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 			tv[n++] = (struct tev){ op->t_complete, 1, op };
 	}
 	qsort(tv, n, sizeof(*tv), tev_cmp);
-	qsort(s->runs, s->nruns, sizeof(*s->runs), run_cmp);
+	if (s->nruns)
+		qsort(s->runs, s->nruns, sizeof(*s->runs), run_cmp);
 
 	isz = xcalloc(ctx->nfiles, sizeof(*isz));
 	memcpy(isz, ctx->initial_size, ctx->nfiles * sizeof(*isz));

@@ -87,7 +87,8 @@ void checker_result_from_session(struct ck_session *s,
 	for (k = 0; k < CK_NKINDS; k++) {
 		struct ck_latency *l = &res->lat[k];
 
-		qsort(lat[k], nlat[k], sizeof(uint64_t), cmp_u64);
+		if (nlat[k])
+			qsort(lat[k], nlat[k], sizeof(uint64_t), cmp_u64);
 		l->n = nlat[k];
 		l->p50 = ck_percentile(lat[k], nlat[k], 50);
 		l->p99 = ck_percentile(lat[k], nlat[k], 99);
