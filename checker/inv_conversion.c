@@ -142,20 +142,25 @@ static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
 	if (!op_modifies(op->kind) || op->file >= 65536)
 		return;
 	t = touched_of(s, op->file);
+	/*
+	 * A later op on the range spoils every in-flight first writer; a
+	 * truncate spoils all of the file's (the write may now land past
+	 * EOF, where ext4 allocates written blocks).
+	 */
+	for (i = 0; i < s->nfw; i++) {
+		struct first_w *w = &s->fw[i];
+
+		if (w->file == op->file &&
+		    (op->kind == OP_TRUNCATE ||
+		     (op->off < w->off + w->len && w->off < op->off + op->len)))
+			w->spoiled = true;
+	}
 	if (op->kind == OP_TRUNCATE) {
 		t->truncated = true;
 		return;
 	}
 	if (!op->len)
 		return;
-	/* a later op on the range spoils every in-flight first writer */
-	for (i = 0; i < s->nfw; i++) {
-		struct first_w *w = &s->fw[i];
-
-		if (w->file == op->file && op->off < w->off + w->len &&
-		    w->off < op->off + op->len)
-			w->spoiled = true;
-	}
 	b0 = op->off / bs;
 	b1 = (op->off + op->len - 1) / bs;
 	fresh = touch(t, b0, b1);
