@@ -1,0 +1,20 @@
+#!/bin/sh
+# A guest command running past --timeout: qemu is killed, "vm timeout",
+# exit 124, in bounded time, nothing left running.
+. "$(dirname "$0")/../lib.sh"
+R=$T/res
+start=$(date +%s)
+"$TOP/ci/vm" --timeout 20 --results "$R" -- sleep 600
+expect_eq "ci/vm exit status" "$?" 124
+secs=$(($(date +%s) - start))
+# Kernel fetch/KVM probe are cached by earlier runs; allow for a cold probe.
+[ "$secs" -lt 60 ] && pass "gave up after ${secs}s" || fail "took ${secs}s"
+expect_eq "report outcome" "$(sed -n 's/^outcome: //p' "$R/vm-report.txt")" \
+	"vm timeout"
+[ -s "$R/console.log" ] && pass "console.log saved" || fail "no console.log"
+if ps -eo args | grep -v grep | grep -q "qemu-system.*path=$R,"; then
+	fail "qemu still running"
+else
+	pass "no qemu left"
+fi
+done_
