@@ -223,3 +223,23 @@ int report_write(struct run *r)
 	fclose(txt);
 	return rc < 0 ? -1 : 0;
 }
+
+int report_set_verdict(const char *run_dir, int status)
+{
+	char path[8192];
+	json_object *root;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/report.json", run_dir);
+	root = json_object_from_file(path);
+	if (!root)
+		return -1;
+	json_object_object_add(root, "verdict",
+			       jstr(status == EXIT_CLEAN ? "pass" : "fail"));
+	json_object_object_add(root, "exit", json_object_new_int(status));
+	rc = json_object_to_file_ext(path, root,
+				     JSON_C_TO_STRING_PRETTY |
+					     JSON_C_TO_STRING_NOSLASHESCAPE);
+	json_object_put(root);
+	return rc;
+}

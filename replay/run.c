@@ -14,12 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "checker/checker.h"
 #include "common/util.h"
+#include "injectors/inject.h"
 #include "replay/engine.h"
 #include "replay/run_internal.h"
 #include "trace/trace.h"
@@ -119,11 +123,15 @@ static void save_hang_evidence(struct run *r)
 		fclose(out);
 	/* blocked-task dump into the kernel log */
 	fd = open("/proc/sysrq-trigger", O_WRONLY);
-	if (fd >= 0) {
-		if (write(fd, "w", 1) < 0)
-			dbg("sysrq w: %s", strerror(errno));
-		close(fd);
+	if (fd < 0 || write(fd, "w", 1) != 1) {
+		size_t n = strlen(r->hang_note);
+
+		snprintf(r->hang_note + n, sizeof(r->hang_note) - n,
+			 "; no blocked-task dump: sysrq unavailable (%s)",
+			 strerror(errno));
 	}
+	if (fd >= 0)
+		close(fd);
 	sleep_ns(500 * NSEC_PER_MSEC);
 }
 
@@ -151,9 +159,18 @@ static void hang_exit(struct run *r, uint64_t id, uint64_t age)
 	r->t_end = r->t_workload_end = now_ns();
 	report_write(r);
 	trace_stop();
-	/* a lazy unmount does not wait for the stuck op */
-	if (r->scratch.mounted)
+	if (r->scratch.mounted) {
+		int fd = open(r->scratch.mnt, O_RDONLY | O_DIRECTORY);
+
+		/* a frozen fs is one known cause: thaw it so the ops drain */
+		if (fd >= 0) {
+			if (!ioctl(fd, FITHAW, 0))
+				msg("the scratch filesystem was frozen; thawed it");
+			close(fd);
+		}
+		/* a lazy unmount does not wait for the stuck op */
 		umount2(r->scratch.mnt, MNT_DETACH);
+	}
 	msg("exiting with a hung op; a later run reclaims the loop device");
 	_exit(EXIT_FINDINGS);
 }
@@ -162,21 +179,19 @@ void *watchdog_thread(void *arg)
 {
 	struct run *r = arg;
 
-	while (!atomic_load(&r->stop) || atomic_load(&r->hang)) {
-		uint64_t now = now_ns();
+	while (!atomic_load(&r->stop)) {
+		uint64_t now = now_ns(), t;
 
-		if (atomic_load(&r->hang))
-			break;
 		for (size_t i = 0; i < r->plan.nstreams; i++) {
-			uint64_t t = atomic_load(&r->streams[i].oldest_submit);
-
+			t = atomic_load(&r->streams[i].oldest_submit);
 			if (t && now > t && now - t > r->watchdog_ns)
 				hang_exit(r, atomic_load(&r->streams[i].oldest_id),
 					  now - t);
 		}
+		t = atomic_load(&r->main_oldest_submit);
+		if (t && now > t && now - t > r->watchdog_ns)
+			hang_exit(r, atomic_load(&r->main_oldest_id), now - t);
 		sleep_ns(WATCHDOG_TICK_NS);
-		if (atomic_load(&r->hang))
-			break;
 	}
 	return NULL;
 }
@@ -292,6 +307,7 @@ static void close_files(struct run *r)
 static void run_free(struct run *r)
 {
 	close_files(r);
+	inject_run_free(r);
 	free(r->files);
 	if (r->oracle)
 		oracle_free(r->oracle);
@@ -317,6 +333,7 @@ static int record_oplog(struct run *r)
 		return -1;
 	}
 	rc = plan_write_oplog(&r->plan, r->executed, f);
+	inject_write_oplog(r, f);
 	if (fclose(f) || rc < 0)
 		return -1;
 	return 0;
@@ -359,6 +376,42 @@ static int load(struct run *r, const struct run_opts *o)
 	return 0;
 }
 
+/*
+ * Decide again from the trace alone (iorace check, in-process): merge the
+ * invariants and trace latencies into report.json, write junit.xml and
+ * check.txt. A failed invariant or a disagreement with the online verdict
+ * fails the run.
+ */
+static int check_trace(struct run *r, int status)
+{
+	struct checker_result *cr = xcalloc(1, sizeof(*cr));
+	char path[8192], err[512];
+
+	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
+		msg("trace check failed: %s", err);
+		free(cr);
+		return status ? status : EXIT_FINDINGS;
+	}
+	checker_compare_online(r->run_dir, cr);
+	snprintf(path, sizeof(path), "%s/report.json", r->run_dir);
+	checker_merge_into_report(path, cr);
+	snprintf(path, sizeof(path), "%s/junit.xml", r->run_dir);
+	checker_write_junit(path, cr);
+	snprintf(path, sizeof(path), "%s/check.txt", r->run_dir);
+	checker_write_text(path, cr);
+	if (checker_exit_status(cr)) {
+		msg("trace check: FAIL (%s/check.txt)", r->run_dir);
+		if (!status) {
+			status = EXIT_FINDINGS;
+			report_set_verdict(r->run_dir, status);
+		}
+	} else {
+		msg("trace check: every invariant holds, online verdict agrees");
+	}
+	free(cr);
+	return status;
+}
+
 int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 {
 	static struct run run; /* reachable from the watchdog's _exit path */
@@ -388,6 +441,9 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 			goto out_free;
 		}
 	}
+	status = inject_run_init(r);
+	if (status)
+		goto out_free;
 	if (scratch_can_run(err, sizeof(err)) < 0) {
 		msg("cannot run here: %s", err);
 		status = EXIT_CANNOT_RUN;
@@ -433,6 +489,7 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	pthread_create(&sig_tid, NULL, signal_thread, &sc);
 
 	scratch_reclaim();
+	inject_reclaim();
 	r->kmsg_fd = kmsg_open();
 	msg("run %s: workload %s seed %llu scale %g, %zu ops in %zu streams",
 	    r->run_dir, r->workload_name, (unsigned long long)r->plan.seed,
@@ -485,6 +542,9 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 		r->oracle = oracle_new(r->nfiles, sizes, r->plan.seed);
 		free(sizes);
 	}
+	status = inject_workload_start(r);
+	if (status)
+		goto out_teardown;
 	if (o->progress) {
 		atomic_store(&progress_quit, false);
 		prog = !pthread_create(&prog_tid, NULL, progress_thread, r);
@@ -503,6 +563,9 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	}
 	r->t_workload_end = now_ns();
 	tr_phase(TRP_WORKLOAD, false);
+	rc = inject_after_workload(r);
+	if (rc && !status)
+		status = rc;
 
 	tr_phase(TRP_VERIFY, true);
 	if (!atomic_load(&r->stop) && o->tamper)
@@ -562,6 +625,7 @@ out_teardown:
 	r->exit_status = status;
 	r->t_end = now_ns();
 	if (r->run_dir[0] && r->oracle) {
+		inject_write_log(r);
 		report_write(r);
 		msg("%s: %s, %llu findings, %llu sectors verified, fsck %s (%s/report.txt)",
 		    r->workload_name, status ? "FAIL" : "PASS",
@@ -569,6 +633,8 @@ out_teardown:
 		    (unsigned long long)atomic_load(&r->sectors_verified),
 		    r->fsck_status ? "NOT clean" : "clean", r->run_dir);
 	}
+	if (r->run_dir[0] && r->oracle && o->trace && !r->signo)
+		status = check_trace(r, status);
 	if (r->run_dir[0] && status == EXIT_FINDINGS) {
 		char line[256];
 

@@ -14,6 +14,8 @@
 #include "replay/scratch.h"
 #include "replay/workload.h"
 
+struct inject_run;
+
 /* Latency samples of one op kind (ns), appended under the run lock. */
 struct lat {
 	uint64_t *v;
@@ -76,10 +78,11 @@ struct run {
 
 	struct stream_state *streams;
 	size_t nstreams;
+	/* the synchronous op of the main thread (tamper, verify), watched too */
+	_Atomic uint64_t main_oldest_submit, main_oldest_id;
 	unsigned stage; /* stage being executed */
 	uint64_t t_stage_start;
 	atomic_bool stop; /* SIGINT/SIGTERM or watchdog */
-	atomic_bool hang;
 	int signo;
 	uint64_t watchdog_ns;
 	const struct engine_ops *engine_override;
@@ -88,7 +91,8 @@ struct run {
 	unsigned kmsg_matches;
 	int kmsg_fd;
 	int exit_status;
-	char hang_note[256];
+	struct inject_run *inj; /* injectors (injectors/inject.h), or NULL */
+	char hang_note[384];
 };
 
 /* exec.c */
@@ -115,6 +119,8 @@ unsigned kmsg_scan(int fd, const char *log_path, struct findings *fl);
 
 /* report.c */
 int report_write(struct run *r);
+/* Rewrite verdict and exit in RUN/report.json (after the trace check). */
+int report_set_verdict(const char *run_dir, int status);
 void lat_add(struct lat *l, uint64_t ns);
 
 #endif

@@ -39,10 +39,13 @@ static int64_t sync_io(struct run *r, int fd, uint32_t file, bool write,
 	oo.t_submit = now_ns();
 	run_op_submitted(r, &oo, oo.kind);
 	pthread_mutex_unlock(&r->lock);
+	atomic_store(&r->main_oldest_id, oo.id);
+	atomic_store(&r->main_oldest_submit, oo.t_submit);
 	n = write ? pwrite(fd, buf, len, (off_t)off) :
 		    pread(fd, buf, len, (off_t)off);
 	res = n < 0 ? -errno : n;
 	tc = now_ns();
+	atomic_store(&r->main_oldest_submit, 0);
 	pthread_mutex_lock(&r->lock);
 	run_op_completed(r, oo.id, oo.kind, res, oo.t_submit, tc);
 	if (!write)
