@@ -5,7 +5,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -pthread \
 	-I/usr/include/tracefs -I/usr/include/traceevent
 LDLIBS += -laio -luring -ljson-c -lpthread -lm -lbabeltrace2 \
-	-llttng-ust -ldl -ltracefs -ltraceevent
+	-llttng-ust -ldl -ltracefs -ltraceevent -ldevmapper
 
 # Library code: everything except the CLI entry point.
 LIB_SRC := $(sort $(wildcard common/*.c model/*.c replay/*.c injectors/*.c \

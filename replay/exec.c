@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "injectors/inject.h"
 #include "replay/engine.h"
 #include "replay/run_internal.h"
 #include "replay/stamp.h"
@@ -40,6 +41,8 @@ void run_op_submitted(struct run *r, const struct oracle_op *op, int kind)
 {
 	if (!r->opts->bare)
 		oracle_submit(r->oracle, op);
+	if (r->inj)
+		inject_op_submitted(r, op);
 	tr_op_submit(op->id, kind, op->file,
 		     op->file < r->nfiles ? r->files[op->file].inode : 0,
 		     op->off, op->len, op->flags, op->t_submit);
@@ -51,6 +54,8 @@ void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
 {
 	if (!r->opts->bare)
 		oracle_complete(r->oracle, id, res, t_complete);
+	if (r->inj)
+		inject_op_completed(r, id, kind, res, t_complete);
 	tr_op_complete(id, kind, res, t_complete);
 	if (kind >= 0 && kind < OP_NKINDS)
 		lat_add(&r->lat[kind], t_complete - t_submit);
@@ -166,10 +171,17 @@ static void io_complete(struct run *r, struct io_req *q)
 		if (q->res > 0)
 			atomic_fetch_add(&r->bytes_written, (uint64_t)q->res);
 	}
-	if (q->res < 0 || (q->is_write && (uint64_t)q->res != q->len))
+	if ((q->res < 0 || (q->is_write && (uint64_t)q->res != q->len)) &&
+	    !(q->is_write && inject_error_expected(r, q->res)))
 		run_add_error(r, q->op_id, op->file, q->off, q->len,
 			      q->t_submit, q->t_complete,
 			      q->is_write ? "write" : "read", q->res);
+}
+
+/* The file a stream's reap is for (its first op's), for delay filters. */
+static uint32_t reap_file(struct run *r, const struct plan_stream *ps)
+{
+	return ps->n ? r->plan.ops[ps->idx[0]].file : 0;
 }
 
 static int io_stream(struct stream_state *ss)
@@ -259,9 +271,17 @@ static int io_stream(struct stream_state *ss)
 			}
 			pthread_mutex_unlock(&r->lock);
 			update_oldest(ss, reqs, busy, depth);
+			inject_point(r, INJ_BEFORE, IS_SUBMIT,
+				     ((const struct plan_op *)batch[0]->priv)->file,
+				     batch[0]->op_id);
 			for (unsigned off = 0; off < n;) {
 				rc = eng->submit(&ctx, batch + off, n - off);
 				if (rc > 0) {
+					inject_point(r, INJ_AFTER, IS_SUBMIT,
+						     ((const struct plan_op *)
+							      batch[off]->priv)
+							     ->file,
+						     batch[off]->op_id);
 					off += rc;
 					inflight += rc;
 					continue;
@@ -301,8 +321,18 @@ static int io_stream(struct stream_state *ss)
 		{
 			bool more = nfree && next < ps->n &&
 				    !atomic_load(&r->stop);
-			int got = eng->reap(&ctx, done, more ? 0 : 1, depth,
-					    more ? 0 : REAP_TIMEOUT_NS);
+			int got;
+
+			inject_point(r, INJ_BEFORE, IS_REAP, reap_file(r, ps),
+				     0);
+			got = eng->reap(&ctx, done, more ? 0 : 1, depth,
+					more ? 0 : REAP_TIMEOUT_NS);
+			if (got > 0)
+				inject_point(r, INJ_AFTER, IS_REAP,
+					     ((const struct plan_op *)done[0]
+						      ->priv)
+						     ->file,
+					     done[0]->op_id);
 
 			if (got < 0 && got != -EINTR && got != -EAGAIN &&
 			    got != -ETIME) {
@@ -413,7 +443,15 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 	atomic_store(&ss->oldest_id, id);
 	atomic_store(&ss->oldest_submit, ts);
 
+	if (inj_site_of_kind(op->kind) >= 0)
+		inject_point(r, INJ_BEFORE, inj_site_of_kind(op->kind),
+			     op->file, id);
+	if (op->kind == OP_FSYNC || op->kind == OP_FDATASYNC)
+		inject_before_sync(r, id);
 	res = do_racing_syscall(r, op, size);
+	if (inj_site_of_kind(op->kind) >= 0)
+		inject_point(r, INJ_AFTER, inj_site_of_kind(op->kind),
+			     op->file, id);
 
 	tc = now_ns();
 	atomic_store(&ss->oldest_submit, 0);
@@ -455,6 +493,7 @@ static void racing_stream(struct stream_state *ss)
 				sleep_ns(20000);
 			}
 			tr_inject("delay", "when_inflight", seen);
+			inject_note(r, "when_inflight", op->id, op->file, seen);
 			dbg("op %llu fires with %u writes in flight",
 			    (unsigned long long)op->id, seen);
 		}

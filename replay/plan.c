@@ -293,6 +293,11 @@ void plan_free(struct plan *p)
 		free(p->streams[i].idx);
 	free(p->streams);
 	free(p->ops);
+	for (i = 0; i < p->ninject; i++)
+		free(p->inject[i]);
+	free(p->inject);
+	p->inject = NULL;
+	p->ninject = 0;
 	p->streams = NULL;
 	p->ops = NULL;
 	p->nstreams = p->nops = 0;
@@ -634,6 +639,12 @@ int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen)
 		}
 		if (*s == '#')
 			continue;
+		if (!strncmp(s, "inject ", 7)) {
+			p->inject = xrealloc(p->inject, (p->ninject + 1) *
+								sizeof(char *));
+			p->inject[p->ninject++] = xstrdup(s + 7);
+			continue;
+		}
 		grow_array((void **)&p->ops, &opcap, p->nops + 1,
 			   sizeof(*p->ops));
 		ret = parse_op(&r, s, &p->ops[p->nops]);

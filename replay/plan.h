@@ -10,6 +10,8 @@
  * `at` is the start time (ns from the stage start) for racing ops, 0 for
  * I/O ops; flags is a '|' list of direct,dsync,keep_size or 0.
  * A recorded log lists the ops that were executed, in id order.
+ * `inject KEY=VALUE` lines (injectors/inject.h) carry the run's injections
+ * (delay points), so a replay re-applies them; they are kept in inject[].
  */
 #ifndef IORACE_PLAN_H
 #define IORACE_PLAN_H
@@ -46,6 +48,8 @@ struct plan {
 	unsigned nstages;
 	uint64_t seed;
 	char workload[64];
+	char **inject; /* op log `inject` lines (KEY=VALUE), NULL when none */
+	size_t ninject;
 };
 
 int plan_build(const struct workload *wl, uint64_t seed, struct plan *p);

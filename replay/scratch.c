@@ -759,6 +759,11 @@ int scratch_setup(struct scratch *s, const char *base_dir, uint64_t size,
 	}
 	close(imgfd);
 	state_write(s);
+	if (scratch_stack.stack &&
+	    scratch_stack.stack(s, scratch_stack.arg, err, errlen) < 0) {
+		scratch_teardown(s);
+		return -1;
+	}
 
 	/* mkfs.ext4 -q -F <opts> dev */
 	argv[argc++] = "mkfs.ext4";
@@ -812,6 +817,8 @@ void scratch_teardown(struct scratch *s)
 		if (do_umount(s->mnt, true) == 0)
 			s->mounted = false;
 	}
+	if (scratch_stack.unstack && !s->mounted)
+		scratch_stack.unstack(s, scratch_stack.arg);
 	if (s->attached) {
 		ioctl(s->loop_fd, LOOP_CLR_FD, 0);
 		close(s->loop_fd);
@@ -838,6 +845,8 @@ void scratch_teardown(struct scratch *s)
 		}
 	}
 }
+
+struct scratch_stack_hook scratch_stack;
 
 /* ------------------------------------------------------------------ */
 /* poison, fsck */

@@ -60,6 +60,20 @@ int scratch_fsck(struct scratch *s, const char *log_path);
 void scratch_teardown(struct scratch *s);
 
 /*
+ * Optional stacking hook (set by the injectors, NULL = none): scratch_setup
+ * calls stack() after the loop device is attached and before mkfs; it may
+ * stack a device over s->loopdev and point s->dev at it (0, or -1 with a
+ * message in err). scratch_teardown calls unstack() after the unmount and
+ * before the loop device is detached.
+ */
+struct scratch_stack_hook {
+	int (*stack)(struct scratch *s, void *arg, char *err, size_t errlen);
+	void (*unstack)(struct scratch *s, void *arg);
+	void *arg;
+};
+extern struct scratch_stack_hook scratch_stack;
+
+/*
  * Fill the free space with poison sectors (replay/stamp.h poison_fill),
  * fsync, unlink, sync, so a stale block exposed later is recognisable.
  * Returns bytes of poison written or -1.

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "injectors/inject.h"
 
 #define MIB	     (1ull << 20)
 #define KIB4	     4096ull
@@ -224,8 +225,19 @@ static int global_key(struct parser *p, const char *key, const char *val)
 	for (k = 0; k < G_NKEYS; k++)
 		if (!strcmp(gkeys[k], key))
 			break;
-	if (k == G_NKEYS)
+	if (k == G_NKEYS) {
+		char why[256];
+		int rc;
+
+		if (!wl->inj)
+			wl->inj = xcalloc(1, sizeof(*wl->inj));
+		rc = inject_set(wl->inj, key, val, why, sizeof(why));
+		if (rc < 0)
+			return perr(p, p->lineno, "%s", why);
+		if (rc > 0)
+			return 0;
 		return perr(p, p->lineno, "unknown key '%s' in [global]", key);
+	}
 	if (p->gline[k])
 		return perr(p, p->lineno,
 			    "duplicate key '%s' (first at line %d)", key,
@@ -742,6 +754,8 @@ int workload_parse_file(const char *path, struct workload *wl, char *err,
 
 void workload_free(struct workload *wl)
 {
+	free(wl->inj);
+	wl->inj = NULL;
 	free(wl->jobs);
 	wl->jobs = NULL;
 	wl->njobs = 0;

@@ -13,6 +13,8 @@
  *   fallocate=1            fallocate the files (unwritten extents) up front
  *   poison=1               poison free space before the workload (default 1)
  *   watchdog=60s           an op in flight longer than this is a HANG
+ *   delay=, dm=, dm_delay=, dm_flakey=, fail_request=, crash=,
+ *   expect_write_errors=   injectors (injectors/inject.h); delay= repeats
  *
  *   [name]                 one job per section
  *   type=io|truncate|fallocate|punch|zero_range|fsync|fdatasync
@@ -51,6 +53,8 @@
 #include <stddef.h>
 
 #include "model/oracle.h"
+
+struct inject_conf;
 
 enum job_type {
 	JOB_IO,
@@ -111,6 +115,7 @@ struct workload {
 
 	struct wl_job *jobs;
 	unsigned njobs;
+	struct inject_conf *inj; /* injector keys; NULL when none */
 };
 
 /*

@@ -13,6 +13,7 @@
 
 #include "checker/checker.h"
 #include "common/util.h"
+#include "injectors/inject.h"
 #include "replay/run.h"
 #include "replay/workload.h"
 #include "trace/trace.h"
@@ -90,6 +91,12 @@ static void usage_run(FILE *f)
 		"      --watchdog DUR   an op in flight longer is a HANG (default\n"
 		"                       the workload's, 60s)\n"
 		"      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
+		"  -i, --inject KEY=VAL injector, as in a workload's [global]:\n"
+		"                       delay=POINT:SITE[:fN],DUR[-DUR][,p=P|\n"
+		"                       every=N][,when=inflight>=N|\n"
+		"                       after_completions=K|truncating][,count=N]\n"
+		"                       dm=, dm_delay=, dm_flakey=, fail_request=,\n"
+		"                       crash= (injectors/inject.h); repeatable\n"
 		"      --no-trace       do not record an LTTng/tracefs trace\n"
 		"      --no-progress    no progress line on a terminal\n"
 		"      --bare           benchmark mode: no stamps, no oracle, no\n"
@@ -111,6 +118,7 @@ static int cmd_run(int argc, char **argv)
 		{ "tamper", required_argument, NULL, 'T' },
 		{ "watchdog", required_argument, NULL, 'W' },
 		{ "base-dir", required_argument, NULL, 'B' },
+		{ "inject", required_argument, NULL, 'i' },
 		{ "no-trace", no_argument, NULL, 'N' },
 		{ "no-progress", no_argument, NULL, 'Q' },
 		{ "bare", no_argument, NULL, 'b' },
@@ -125,7 +133,7 @@ static int cmd_run(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:s:S:e:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:s:S:e:i:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o.out_dir = optarg;
@@ -166,6 +174,15 @@ static int cmd_run(int argc, char **argv)
 		case 'B':
 			o.base_dir = optarg;
 			break;
+		case 'i': {
+			char why[256];
+
+			if (inject_cli_add(optarg, why, sizeof(why)) < 0) {
+				msg("run: --inject %s: %s", optarg, why);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'N':
 			o.trace = false;
 			break;
