@@ -268,9 +268,16 @@ int inject_after_workload(struct run *r)
 		return 0;
 	crash_join(r);
 	if (ir->conf.crash && !atomic_load(&ir->crashed) && !r->signo) {
-		if (ir->conf.crash != CRASH_END)
+		uint64_t tt = atomic_load(&ir->t_trigger);
+
+		if (!tt && ir->conf.crash != CRASH_END)
 			msg("crash trigger not reached: crashing at the end");
-		cut(r, "end");
+		if (!tt)
+			tt = now_ns();
+		/* the workload is over: still wait as asked (journal commit) */
+		while (now_ns() < tt + ir->conf.crash_wait_ns)
+			sleep_ns(10 * NSEC_PER_MSEC);
+		cut(r, atomic_load(&ir->t_trigger) ? "trigger" : "end");
 	}
 	if (ir->conf.dm == DMK_LOG_WRITES && !r->signo)
 		place_mark(r);
