@@ -50,7 +50,8 @@ void inject_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
 	if (sync_kind(kind) && res == 0) {
 		unsigned n = atomic_fetch_add(&ir->nsyncs, 1) + 1;
 
-		if (ir->conf.crash == CRASH_AFTER_FSYNC && n == ir->conf.crash_arg)
+		if (ir->conf.crash == CRASH_AFTER_FSYNC &&
+		    n == ir->conf.crash_arg)
 			trigger(ir, t_complete);
 		if (ir->conf.crash == CRASH_DROP_BEFORE_FSYNC &&
 		    id == ir->drop_sync_id)
@@ -59,10 +60,12 @@ void inject_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
 	if (dsync) {
 		unsigned n = atomic_fetch_add(&ir->ndsyncs, 1) + 1;
 
-		if (ir->conf.crash == CRASH_AFTER_DSYNC && n == ir->conf.crash_arg)
+		if (ir->conf.crash == CRASH_AFTER_DSYNC &&
+		    n == ir->conf.crash_arg)
 			trigger(ir, t_complete);
 	}
-	if (ir->conf.dm == DMK_LOG_WRITES && ((sync_kind(kind) && !res) || dsync))
+	if (ir->conf.dm == DMK_LOG_WRITES &&
+	    ((sync_kind(kind) && !res) || dsync))
 		atomic_fetch_add(&ir->marks_wanted, 1);
 }
 
@@ -203,7 +206,8 @@ size_t crash_check_files(struct run *r, const char *mnt, uint64_t t,
 		snprintf(path, sizeof(path), "%s/f%u", mnt, i);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0 && !fstat(fd, &st))
-			size = (uint64_t)st.st_size & ~(uint64_t)(SECTOR_SIZE - 1);
+			size =
+			    (uint64_t)st.st_size & ~(uint64_t)(SECTOR_SIZE - 1);
 		if (size) {
 			buf = xmalloc(size);
 			while (got < size) {
@@ -215,7 +219,8 @@ size_t crash_check_files(struct run *r, const char *mnt, uint64_t t,
 				got += (uint64_t)n;
 			}
 			if (got < size) {
-				struct finding f = { .cls = F_ERROR, .file = i,
+				struct finding f = { .cls = F_ERROR,
+						     .file = i,
 						     .off = got,
 						     .len = size - got };
 

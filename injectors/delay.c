@@ -13,10 +13,10 @@
 #include "model/oracle.h"
 
 static const char *const site_names[IS_NSITES] = {
-	[IS_SUBMIT] = "submit",	    [IS_REAP] = "reap",
-	[IS_TRUNCATE] = "truncate", [IS_FSYNC] = "fsync",
+	[IS_SUBMIT] = "submit",	      [IS_REAP] = "reap",
+	[IS_TRUNCATE] = "truncate",   [IS_FSYNC] = "fsync",
 	[IS_FDATASYNC] = "fdatasync", [IS_FALLOCATE] = "fallocate",
-	[IS_PUNCH] = "punch",	    [IS_ZERO_RANGE] = "zero_range",
+	[IS_PUNCH] = "punch",	      [IS_ZERO_RANGE] = "zero_range",
 };
 
 const char *inj_site_name(enum inj_site s)
@@ -44,7 +44,7 @@ int inj_site_of_kind(int kind)
 }
 
 static int why_(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int why_(char *why, size_t len, const char *fmt, ...)
 {
@@ -128,8 +128,7 @@ static int parse_dur(char *s, struct inj_delay *d, char *why, size_t len)
 	return 0;
 }
 
-static int parse_when(const char *s, struct inj_delay *d, char *why,
-		      size_t len)
+static int parse_when(const char *s, struct inj_delay *d, char *why, size_t len)
 {
 	if (!strncmp(s, "inflight>=", 10)) {
 		if (parse_u64s(s + 10, &d->when_arg) || !d->when_arg)
@@ -185,8 +184,8 @@ int inject_parse_delay(const char *spec, struct inj_delay *d, char *why,
 			d->p = strtod(tok + 2, &end);
 			if (errno || *end || tok[2] == '\0' || !(d->p > 0) ||
 			    d->p > 1)
-				return why_(why, len,
-					    "%s: expected 0 < P <= 1", tok);
+				return why_(why, len, "%s: expected 0 < P <= 1",
+					    tok);
 			have_p = true;
 		} else if (!strncmp(tok, "every=", 6)) {
 			if (have_p || have_every)
@@ -216,9 +215,9 @@ int inject_parse_delay(const char *spec, struct inj_delay *d, char *why,
 		}
 	}
 	if (i < 2)
-		return why_(why, len,
-			    "expected POINT:SITE[:fN],DUR[-DUR][,...], got '%s'",
-			    spec);
+		return why_(
+		    why, len,
+		    "expected POINT:SITE[:fN],DUR[-DUR][,...], got '%s'", spec);
 	return 0;
 }
 
@@ -256,7 +255,8 @@ bool inject_trigger(struct inj_delay *d, const struct inj_state *st,
 	if (d->every && hit % d->every)
 		return false;
 	if (d->p > 0 && d->p < 1) {
-		double u = (double)(mix(seed, idx, hit) >> 11) / 9007199254740992.0;
+		double u =
+		    (double)(mix(seed, idx, hit) >> 11) / 9007199254740992.0;
 
 		if (u >= d->p)
 			return false;
@@ -268,8 +268,8 @@ bool inject_trigger(struct inj_delay *d, const struct inj_state *st,
 	}
 	*dur_ns = d->dmin_ns;
 	if (d->dmax_ns > d->dmin_ns)
-		*dur_ns += mix(seed, idx + 1000, hit) %
-			   (d->dmax_ns - d->dmin_ns + 1);
+		*dur_ns +=
+		    mix(seed, idx + 1000, hit) % (d->dmax_ns - d->dmin_ns + 1);
 	return true;
 }
 
@@ -352,8 +352,8 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 	if (!c->flakey_up && !c->flakey_down)
 		return why_(why, len, "dm_flakey: up + down must be > 0");
 	if (nargs)
-		snprintf(c->flakey_features, sizeof(c->flakey_features),
-			 "%u%s", nargs, feat);
+		snprintf(c->flakey_features, sizeof(c->flakey_features), "%u%s",
+			 nargs, feat);
 	else
 		c->flakey_features[0] = '\0';
 	return 0;
@@ -389,6 +389,10 @@ static int parse_crash(struct inject_conf *c, const char *val, char *why,
 		c->crash = CRASH_END;
 		return 0;
 	}
+	if (!strcmp(buf, "none")) {
+		c->crash = CRASH_NONE;
+		return 0;
+	}
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		size_t n = strlen(kinds[i].name);
 
@@ -406,7 +410,7 @@ static int parse_crash(struct inject_conf *c, const char *val, char *why,
 	}
 	return why_(why, len,
 		    "crash '%s': after_fsync:N, after_dsync:N, "
-		    "drop_before_fsync:N, time:DUR or end",
+		    "drop_before_fsync:N, time:DUR, end or none",
 		    buf);
 }
 
@@ -461,7 +465,7 @@ int inject_set(struct inject_conf *c, const char *key, const char *val,
 		int t;
 
 		if (sscanf(val, "%u,%u,%d%n", &v[0], &v[1], &t, (int *)&n) !=
-			    3 ||
+			3 ||
 		    val[n] || v[0] > 100 || !v[1])
 			return why_(why, len,
 				    "fail_request=%s: PROBABILITY(0-100),"
@@ -483,8 +487,7 @@ int inject_set(struct inject_conf *c, const char *key, const char *val,
 	return 0;
 }
 
-int inject_set_kv(struct inject_conf *c, const char *kv, char *why,
-		  size_t len)
+int inject_set_kv(struct inject_conf *c, const char *kv, char *why, size_t len)
 {
 	const char *eq = strchr(kv, '=');
 	char key[64];

@@ -29,7 +29,7 @@ extern char **environ;
 
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
 			 const char *f, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* libdevmapper's own messages: only errors, and only with -v. */
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
@@ -167,11 +167,11 @@ static int run_task(int type, const char *name, const char *target,
 		ok = dm_task_get_info(t, info);
 	if (!ok)
 		snprintf(why, len, "device-mapper %s of %s (%s %s) failed: %s",
-			 type == DM_DEVICE_CREATE ? "create" :
-			 type == DM_DEVICE_RELOAD ? "reload" :
-			 type == DM_DEVICE_SUSPEND ? "suspend" :
-			 type == DM_DEVICE_RESUME ? "resume" :
-						     "task",
+			 type == DM_DEVICE_CREATE    ? "create"
+			 : type == DM_DEVICE_RELOAD  ? "reload"
+			 : type == DM_DEVICE_SUSPEND ? "suspend"
+			 : type == DM_DEVICE_RESUME  ? "resume"
+						     : "task",
 			 name, target ? target : "", params ? params : "",
 			 strerror(errno ? errno : EIO));
 	dm_task_destroy(t);
@@ -213,8 +213,8 @@ int dmx_reload(struct dm_stack *d, const char *target, const char *params,
 {
 	int rc;
 
-	if (run_task(DM_DEVICE_SUSPEND, d->name, NULL, 0, NULL, true, NULL,
-		     why, len) < 0)
+	if (run_task(DM_DEVICE_SUSPEND, d->name, NULL, 0, NULL, true, NULL, why,
+		     len) < 0)
 		return -1;
 	rc = run_task(DM_DEVICE_RELOAD, d->name, target, d->sectors, params,
 		      false, NULL, why, len);
@@ -274,8 +274,8 @@ static int stack_hook(struct scratch *s, void *arg, char *err, size_t len)
 	struct stat st;
 	uint64_t bytes = 0;
 
-	if (fstat(s->loop_fd, &st) < 0 || ioctl(s->loop_fd, BLKGETSIZE64,
-						&bytes) < 0) {
+	if (fstat(s->loop_fd, &st) < 0 ||
+	    ioctl(s->loop_fd, BLKGETSIZE64, &bytes) < 0) {
 		snprintf(err, len, "stat %s: %s", s->loopdev, strerror(errno));
 		return -1;
 	}

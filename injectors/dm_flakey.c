@@ -25,8 +25,7 @@ int dm_flakey_drop_writes(struct run *r)
 	struct inject_run *ir = r->inj;
 	char params[512], why[512];
 
-	dm_flakey_table(&ir->dm, 0, 1, "1 drop_writes", params,
-			sizeof(params));
+	dm_flakey_table(&ir->dm, 0, 1, "1 drop_writes", params, sizeof(params));
 	if (dmx_reload(&ir->dm, "flakey", params, why, sizeof(why)) < 0) {
 		msg("%s", why);
 		return -1;

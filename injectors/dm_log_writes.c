@@ -106,8 +106,8 @@ int lw_setup_log(struct run *r, char *why, size_t len)
 	int fd;
 
 	image_dir(r, dir, sizeof(dir));
-	snprintf(d->log_image, sizeof(d->log_image), "%.4000s/iorace-%d-log.img",
-		 dir, (int)getpid());
+	snprintf(d->log_image, sizeof(d->log_image),
+		 "%.4000s/iorace-%d-log.img", dir, (int)getpid());
 	fd = open(d->log_image, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, (off_t)size) < 0) {
 		snprintf(why, len, "log image %s: %s", d->log_image,
@@ -153,8 +153,8 @@ static int read_full(int fd, void *buf, size_t len, uint64_t off)
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n = pread(fd, (char *)buf + got, len - got,
-				  (off_t)(off + got));
+		ssize_t n =
+		    pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
 
 		if (n <= 0)
 			return -1;
@@ -207,7 +207,8 @@ int lw_replay(const char *log, const char *mark, const char *image,
 			continue;
 		}
 		if (e.flags & LW_DISCARD) {
-			fallocate(ifd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			fallocate(ifd,
+				  FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 				  (off_t)(e.sector * st->sectorsize),
 				  (off_t)(e.nr_sectors * st->sectorsize));
 			st->discards++;
@@ -227,7 +228,7 @@ int lw_replay(const char *log, const char *mark, const char *image,
 			if (read_full(lfd, data, n, pos) < 0 ||
 			    pwrite(ifd, data, n,
 				   (off_t)(e.sector * st->sectorsize)) !=
-				    (ssize_t)n) {
+				(ssize_t)n) {
 				snprintf(why, len, "replay entry %llu: %s",
 					 (unsigned long long)i,
 					 strerror(errno ? errno : EIO));

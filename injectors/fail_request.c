@@ -82,8 +82,7 @@ static int start(struct run *r)
 	    put_u(FMR, "interval", c->fr_interval) ||
 	    put_u(FMR, "times", c->fr_times) || put_u(FMR, "verbose", 1) ||
 	    make_it_fail(r, 1)) {
-		msg("fail_make_request: cannot set knobs: %s",
-		    strerror(errno));
+		msg("fail_make_request: cannot set knobs: %s", strerror(errno));
 		return -1;
 	}
 	tr_inject("fail_request", "on", c->fr_probability);

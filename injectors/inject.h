@@ -62,6 +62,7 @@
  *                     (which "succeeds"); crash after it completes
  *     time:DUR        crash DUR after the workload starts
  *     end             crash after the workload ends
+ *     none            no crash (e.g. --inject crash=none over a workload's)
  *   wait=DUR: keep running (e.g. for a journal commit) before the crash.
  *   The crash: dm-flakey drop_writes, stop the workload, unmount, restore a
  *   linear table, mount (journal replay), read every file back and judge it
@@ -77,6 +78,7 @@
  *   time, and runs e2fsck -fn on it.
  *   expect_write_errors=1  a write failing with EIO is expected (error
  *          injectors), not an ERROR finding; its data may or may not land.
+ *          inject.log counts them ("# expected write errors: N").
  *
  * Where a target or knob is missing the run exits 77 naming the missing
  * kernel feature.
@@ -106,7 +108,7 @@ enum inj_site {
 
 enum inj_when { IW_ALWAYS, IW_INFLIGHT, IW_AFTER_COMPLETIONS, IW_TRUNCATING };
 
-#define INJ_SPEC_MAX 256
+#define INJ_SPEC_MAX   256
 #define INJ_MAX_DELAYS 32
 
 struct inj_delay {
@@ -114,11 +116,11 @@ struct inj_delay {
 	enum inj_site site;
 	int file; /* -1: any */
 	uint64_t dmin_ns, dmax_ns;
-	double p; /* 0: not probabilistic */
+	double p;	/* 0: not probabilistic */
 	uint64_t every; /* 0: not every-Nth */
 	enum inj_when when;
 	uint64_t when_arg;
-	uint64_t count; /* 0: unlimited */
+	uint64_t count;		 /* 0: unlimited */
 	char text[INJ_SPEC_MAX]; /* the spec as given */
 	/* runtime */
 	_Atomic uint64_t hits, fired;
@@ -127,9 +129,9 @@ struct inj_delay {
 /* State at a delay point, for trigger evaluation. */
 struct inj_state {
 	uint32_t file;
-	unsigned inflight; /* writes in flight on file */
+	unsigned inflight;    /* writes in flight on file */
 	uint64_t completions; /* ops of the run completed */
-	bool truncating; /* truncate/punch/zero_range running on file */
+	bool truncating;      /* truncate/punch/zero_range running on file */
 };
 
 enum dm_kind { DMK_NONE, DMK_DELAY, DMK_FLAKEY, DMK_LOG_WRITES };
@@ -151,7 +153,7 @@ struct inject_conf {
 	unsigned delay_ms[3]; /* read, write, flush */
 	bool have_flush_delay;
 	unsigned flakey_up, flakey_down; /* seconds */
-	char flakey_features[256]; /* "N feat args..." for the table */
+	char flakey_features[256];	 /* "N feat args..." for the table */
 
 	bool fail_request;
 	unsigned fr_probability, fr_interval;
@@ -170,8 +172,7 @@ struct inject_conf {
  */
 int inject_set(struct inject_conf *c, const char *key, const char *val,
 	       char *why, size_t len);
-int inject_set_kv(struct inject_conf *c, const char *kv, char *why,
-		  size_t len);
+int inject_set_kv(struct inject_conf *c, const char *kv, char *why, size_t len);
 
 /* Parse one delay spec (the value of delay=). 0 or -1 with why. */
 int inject_parse_delay(const char *spec, struct inj_delay *d, char *why,
@@ -230,8 +231,8 @@ void inject_workload_end(struct run *r);
 void inject_point(struct run *r, enum inj_point pt, enum inj_site site,
 		  uint32_t file, uint64_t op_id);
 /* Note a gate (when_inflight) firing, for inject.log. */
-void inject_note(struct run *r, const char *what, uint64_t op_id,
-		 uint32_t file, uint64_t arg);
+void inject_note(struct run *r, const char *what, uint64_t op_id, uint32_t file,
+		 uint64_t arg);
 /* Every op submitted / completed (caller holds r->lock). */
 struct oracle_op;
 void inject_op_submitted(struct run *r, const struct oracle_op *op);

@@ -25,9 +25,9 @@ struct inj_fire {
 struct dm_stack {
 	bool hooked; /* scratch hook installed */
 	bool created;
-	char name[64]; /* iorace-<pid> */
-	char dev[128]; /* node ext4 lives on */
-	bool own_node; /* we mknod'ed dev */
+	char name[64];		     /* iorace-<pid> */
+	char dev[128];		     /* node ext4 lives on */
+	bool own_node;		     /* we mknod'ed dev */
 	unsigned lo_major, lo_minor; /* the loop device under it */
 	uint64_t sectors;
 	char cur_table[512]; /* target + params now loaded */
@@ -63,19 +63,20 @@ struct inject_run {
 	atomic_bool quit;
 	atomic_uint nsyncs, ndsyncs, nsync_submits;
 	_Atomic uint64_t t_trigger; /* crash trigger time (0: not yet) */
-	_Atomic uint64_t t_crash; /* writes dropped from here */
+	_Atomic uint64_t t_crash;   /* writes dropped from here */
 	atomic_bool dropping;
 	atomic_bool crashed;
 	uint64_t drop_sync_id; /* drop_before_fsync: the fsync dropped */
 	struct lw_mark *marks;
 	size_t nmarks, mcap;
 	atomic_uint marks_wanted;
+	_Atomic uint64_t expected_errors;
 };
 
 /* dm.c: libdevmapper helpers */
 int dmx_available(char *why, size_t len);
-int dmx_target_available(const char *target, const char *config,
-			 char *why, size_t len);
+int dmx_target_available(const char *target, const char *config, char *why,
+			 size_t len);
 int dmx_create(struct dm_stack *d, const char *target, const char *params,
 	       char *why, size_t len);
 int dmx_reload(struct dm_stack *d, const char *target, const char *params,

@@ -19,12 +19,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LW_MAGIC 0x6a736677736872ull
-#define LW_VERSION 1
-#define LW_FLUSH (1u << 0)
-#define LW_FUA (1u << 1)
-#define LW_DISCARD (1u << 2)
-#define LW_MARK (1u << 3)
+#define LW_MAGIC    0x6a736677736872ull
+#define LW_VERSION  1
+#define LW_FLUSH    (1u << 0)
+#define LW_FUA	    (1u << 1)
+#define LW_DISCARD  (1u << 2)
+#define LW_MARK	    (1u << 3)
 #define LW_METADATA (1u << 4)
 
 struct lw_super {

@@ -115,9 +115,9 @@ void dur_complete(struct durability *d, uint64_t id, int64_t res,
 
 		grow_array((void **)&f->syncs, &f->scap, f->nsyncs + 1,
 			   sizeof(*f->syncs));
-		f->syncs[f->nsyncs++] =
-			(struct dsync){ .ts = o->ts, .tc = t_complete,
-					.ok = res >= 0 };
+		f->syncs[f->nsyncs++] = (struct dsync){ .ts = o->ts,
+							.tc = t_complete,
+							.ok = res >= 0 };
 	}
 }
 
@@ -273,11 +273,12 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 		if (o->kind != OP_WRITE && o->kind != OP_PUNCH &&
 		    o->kind != OP_ZERO_RANGE && o->kind != OP_TRUNCATE)
 			continue;
-		first = o->kind == OP_TRUNCATE ? o->off >> SECTOR_SHIFT :
-						 o->off >> SECTOR_SHIFT;
-		last = o->kind == OP_TRUNCATE ? nsect :
-						(o->off + o->len + SECTOR_SIZE -
-						 1) >> SECTOR_SHIFT;
+		first = o->kind == OP_TRUNCATE ? o->off >> SECTOR_SHIFT
+					       : o->off >> SECTOR_SHIFT;
+		last =
+		    o->kind == OP_TRUNCATE
+			? nsect
+			: (o->off + o->len + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
 		for (uint64_t s = first; s < MIN(last, nsect); s++)
 			if (covers(o, s))
 				bucket_add(&bk[s], o->id);
@@ -285,7 +286,8 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 
 	for (uint64_t s = 0; s < nsect; s++) {
 		const struct bucket *b = &bk[s];
-		const struct dop *dd = NULL; /* last durable op, NULL: initial */
+		const struct dop *dd =
+		    NULL; /* last durable op, NULL: initial */
 		uint64_t dts = 0, dtc = 0;
 		bool have_d = s < init_sect, zero_ok, gen_ok = false;
 		struct stamp_info si;
@@ -306,8 +308,8 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 		stamp_decode(p + s * SECTOR_SIZE, &si);
 		for (uint32_t k = 0; k < b->n; k++) {
 			const struct dop *o = &d->ops[b->ids[k]];
-			bool live = !have_d || o == dd ||
-				    !(o->tc && o->tc < dts);
+			bool live =
+			    !have_d || o == dd || !(o->tc && o->tc < dts);
 
 			if (!live)
 				continue;
@@ -322,8 +324,7 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 			snprintf(exp, sizeof(exp),
 				 "durable %s op %llu (acked %.3f ms before the "
 				 "crash) or newer",
-				 dd->kind == OP_WRITE ? "write" :
-							zero_name(dd),
+				 dd->kind == OP_WRITE ? "write" : zero_name(dd),
 				 (unsigned long long)dd->id,
 				 (t_crash - dd->tc) / 1e6);
 		else if (have_d)
@@ -350,9 +351,10 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 				for (uint32_t k = 0; k < b->n; k++)
 					if (b->ids[k] == si.gen)
 						wrote_s = true;
-				snprintf(seen, sizeof(seen), "generation %llu%s",
-					 (unsigned long long)si.gen,
-					 wrote_s ? " (older)" : " (never here)");
+				snprintf(
+				    seen, sizeof(seen), "generation %llu%s",
+				    (unsigned long long)si.gen,
+				    wrote_s ? " (older)" : " (never here)");
 				frun_add(&fr, file, fl,
 					 wrote_s ? F_LOST_DURABLE : F_STALE, s,
 					 exp, seen);
@@ -382,8 +384,10 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 	}
 	frun_flush(&fr, file, fl);
 	if (!truncated && durable_end > size) {
-		struct finding f = { .cls = F_LOST_DURABLE, .file = file,
-				     .off = size, .len = durable_end - size };
+		struct finding f = { .cls = F_LOST_DURABLE,
+				     .file = file,
+				     .off = size,
+				     .len = durable_end - size };
 
 		snprintf(f.expected, sizeof(f.expected),
 			 "st_size >= %llu (end of a durable write)",

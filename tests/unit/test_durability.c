@@ -14,8 +14,8 @@
 #include "model/findings.h"
 #include "replay/stamp.h"
 
-#define SEED 0xd00dull
-#define KiB 1024ull
+#define SEED  0xd00dull
+#define KiB   1024ull
 #define FSIZE (64 * KiB)
 
 static struct durability *d;
@@ -48,8 +48,12 @@ static int teardown(void **state)
 static uint64_t op(uint64_t id, enum op_kind k, uint32_t file, uint32_t flags,
 		   uint64_t off, uint64_t len, int64_t res)
 {
-	struct oracle_op o = { .id = id, .kind = k, .file = file,
-			       .flags = flags, .off = off, .len = len,
+	struct oracle_op o = { .id = id,
+			       .kind = k,
+			       .file = file,
+			       .flags = flags,
+			       .off = off,
+			       .len = len,
 			       .t_submit = now };
 
 	dur_submit(d, &o);
@@ -111,10 +115,14 @@ static void test_fsync_of_other_file_does_not_count(void **state)
 	assert_int_equal(check(t), 0); /* zeros: write not durable */
 	/* an fsync submitted before the write completed does not count */
 	{
-		struct oracle_op s = { .id = 3, .kind = OP_FSYNC, .file = 0,
-				       .t_submit = now };
-		struct oracle_op w = { .id = 4, .kind = OP_WRITE, .file = 0,
-				       .off = 8 * KiB, .len = 4 * KiB,
+		struct oracle_op s = {
+			.id = 3, .kind = OP_FSYNC, .file = 0, .t_submit = now
+		};
+		struct oracle_op w = { .id = 4,
+				       .kind = OP_WRITE,
+				       .file = 0,
+				       .off = 8 * KiB,
+				       .len = 4 * KiB,
 				       .t_submit = now + 1 };
 
 		dur_submit(d, &s);
@@ -253,11 +261,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fsync_makes_durable, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
-			test_fsync_of_other_file_does_not_count, setup,
-			teardown),
+		    test_fsync_of_other_file_does_not_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			test_dsync_write_durable_on_completion, setup,
-			teardown),
+		    test_dsync_write_durable_on_completion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_generation_and_newer,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),

@@ -56,7 +56,7 @@ static int setup(void **state)
 	entry(0, 0, LW_FLUSH, NULL, 0);
 	entry(0, 0, LW_MARK, "m1", 0);
 	entry(1, 1, LW_DISCARD, NULL, 0); /* block 1 discarded */
-	entry(5, 1, LW_FUA, NULL, 0xb2); /* block 5 = b2 */
+	entry(5, 1, LW_FUA, NULL, 0xb2);  /* block 5 = b2 */
 	entry(0, 0, LW_MARK, "m2", 0);
 	entry(0, 1, 0, NULL, 0xc3); /* block 0 = c3, after m2 */
 	sb.magic = htole64(LW_MAGIC);
@@ -108,8 +108,7 @@ static void test_replay_to_marks(void **state)
 
 	(void)state;
 	fresh_image();
-	assert_int_equal(lw_replay(logp, "m1", imgp, &st, why, sizeof(why)),
-			 0);
+	assert_int_equal(lw_replay(logp, "m1", imgp, &st, why, sizeof(why)), 0);
 	assert_true(st.found);
 	assert_int_equal(st.sectorsize, SS);
 	assert_int_equal(st.nr_entries, 7);
@@ -120,8 +119,7 @@ static void test_replay_to_marks(void **state)
 	assert_int_equal(block_byte(5), 0);
 
 	fresh_image();
-	assert_int_equal(lw_replay(logp, "m2", imgp, &st, why, sizeof(why)),
-			 0);
+	assert_int_equal(lw_replay(logp, "m2", imgp, &st, why, sizeof(why)), 0);
 	assert_int_equal(st.writes, 2);
 	assert_int_equal(st.discards, 1);
 	assert_int_equal(st.marks, 2);
@@ -130,8 +128,7 @@ static void test_replay_to_marks(void **state)
 	assert_int_equal(block_byte(5), 0xb2);
 
 	fresh_image();
-	assert_int_equal(lw_replay(logp, NULL, imgp, &st, why, sizeof(why)),
-			 0);
+	assert_int_equal(lw_replay(logp, NULL, imgp, &st, why, sizeof(why)), 0);
 	assert_int_equal(st.entries, 7);
 	assert_int_equal(block_byte(0), 0xc3);
 	assert_int_equal(block_byte(5), 0xb2);
