@@ -24,7 +24,7 @@ SAN_MAIN_OBJ := $(MAIN_SRC:%.c=$(SAN)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
-.PHONY: all check unit unit-san integration run bench deps clean format
+.PHONY: all check unit unit-san integration run bench deps clean format mutants
 
 all: bin/iorace
 
@@ -74,6 +74,11 @@ bench: bin/iorace
 
 deps:
 	ci/install-deps
+
+# make mutants: clean and mutant kernels (tests/mutants/*.patch) in the VM,
+# plus the known-bad controls; prints the caught/escaped table.
+mutants: bin/iorace
+	ci/mutants
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
