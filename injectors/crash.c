@@ -121,15 +121,39 @@ static void place_mark(struct run *r)
 	pthread_mutex_unlock(&ir->lock);
 }
 
+static bool dm_start_due(struct run *r)
+{
+	const struct inject_run *ir = r->inj;
+
+	switch (ir->conf.dm_start) {
+	case DMS_START:
+		return true;
+	case DMS_TIME:
+		return r->t_workload_start &&
+		       now_ns() >= r->t_workload_start + ir->conf.dm_start_arg;
+	case DMS_AFTER_FSYNC:
+		return atomic_load(&ir->nsyncs) >= ir->conf.dm_start_arg;
+	case DMS_AFTER_COMPLETIONS:
+		return atomic_load(&r->ops_done) >= ir->conf.dm_start_arg;
+	}
+	return false;
+}
+
 static void *crash_thread(void *arg)
 {
 	struct run *r = arg;
 	struct inject_run *ir = r->inj;
 	unsigned marked = 0;
+	bool dm_started = ir->conf.dm_start == DMS_START;
 
 	while (!atomic_load(&r->stop) && !ir->quit) {
 		uint64_t t = atomic_load(&ir->t_trigger);
 		unsigned want = atomic_load(&ir->marks_wanted);
+
+		if (!dm_started && dm_start_due(r)) {
+			inject_start_deferred(r);
+			dm_started = true;
+		}
 
 		if (ir->conf.crash == CRASH_TIME && !t && r->t_workload_start &&
 		    now_ns() >= r->t_workload_start + ir->conf.crash_arg) {

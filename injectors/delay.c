@@ -414,6 +414,32 @@ static int parse_crash(struct inject_conf *c, const char *val, char *why,
 		    buf);
 }
 
+static int parse_dm_start(struct inject_conf *c, const char *val, char *why,
+			  size_t len)
+{
+	if (!strcmp(val, "start")) {
+		c->dm_start = DMS_START;
+		return 0;
+	}
+	if (!strncmp(val, "time:", 5)) {
+		c->dm_start = DMS_TIME;
+		if (!parse_duration(val + 5, &c->dm_start_arg))
+			return 0;
+	} else if (!strncmp(val, "after_fsync:", 12)) {
+		c->dm_start = DMS_AFTER_FSYNC;
+		if (!parse_u64s(val + 12, &c->dm_start_arg) && c->dm_start_arg)
+			return 0;
+	} else if (!strncmp(val, "after_completions:", 18)) {
+		c->dm_start = DMS_AFTER_COMPLETIONS;
+		if (!parse_u64s(val + 18, &c->dm_start_arg))
+			return 0;
+	}
+	return why_(why, len,
+		    "dm_start=%s: start, time:DUR, after_fsync:N or "
+		    "after_completions:K",
+		    val);
+}
+
 int inject_set(struct inject_conf *c, const char *key, const char *val,
 	       char *why, size_t len)
 {
@@ -479,6 +505,8 @@ int inject_set(struct inject_conf *c, const char *key, const char *val,
 	}
 	if (!strcmp(key, "crash"))
 		return parse_crash(c, val, why, len) ? -1 : 1;
+	if (!strcmp(key, "dm_start"))
+		return parse_dm_start(c, val, why, len) ? -1 : 1;
 	if (!strcmp(key, "expect_write_errors")) {
 		if (parse_bool(val, &c->expect_write_errors))
 			return why_(why, len, "expect_write_errors: 0 or 1");
@@ -501,7 +529,7 @@ int inject_set_kv(struct inject_conf *c, const char *kv, char *why, size_t len)
 	if (rc == 0)
 		return why_(why, len,
 			    "unknown injector key '%s' (delay, dm, dm_delay, "
-			    "dm_flakey, fail_request, crash, "
+			    "dm_flakey, dm_start, fail_request, crash, "
 			    "expect_write_errors)",
 			    key);
 	return rc < 0 ? -1 : 0;

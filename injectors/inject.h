@@ -47,6 +47,9 @@
  *   dm_flakey=UP_S,DOWN_S[,FEATURE...]        dm-flakey: up/down seconds,
  *          features drop_writes | error_writes | error_reads |
  *          corrupt_bio_byte:NTH:r|w:VALUE:FLAGS
+ *   dm_start=time:DUR|after_fsync:N|after_completions:K
+ *          load the dm-delay/dm-flakey table on this trigger instead of
+ *          at workload start (a mid-run table change; default: start)
  *   (dm=log-writes logs to a second loop device, a mark at each fsync,
  *   fdatasync and O_DSYNC completion; see crash below)
  *
@@ -136,6 +139,13 @@ struct inj_state {
 
 enum dm_kind { DMK_NONE, DMK_DELAY, DMK_FLAKEY, DMK_LOG_WRITES };
 
+enum dm_start_kind {
+	DMS_START,
+	DMS_TIME,
+	DMS_AFTER_FSYNC,
+	DMS_AFTER_COMPLETIONS,
+};
+
 enum crash_kind {
 	CRASH_NONE,
 	CRASH_AFTER_FSYNC,
@@ -154,6 +164,8 @@ struct inject_conf {
 	bool have_flush_delay;
 	unsigned flakey_up, flakey_down; /* seconds */
 	char flakey_features[256];	 /* "N feat args..." for the table */
+	enum dm_start_kind dm_start;
+	uint64_t dm_start_arg; /* ns, N or K */
 
 	bool fail_request;
 	unsigned fr_probability, fr_interval;

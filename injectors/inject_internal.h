@@ -99,6 +99,9 @@ void lw_teardown_log(struct run *r);
 int lw_mark(struct run *r, const char *name);
 int lw_replay_check(struct run *r);
 
+/* run_inject.c: load the tables deferred by dm_start= */
+int inject_start_deferred(struct run *r);
+
 /* crash.c */
 int crash_start(struct run *r);
 void crash_join(struct run *r);

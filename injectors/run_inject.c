@@ -91,6 +91,11 @@ int inject_run_init(struct run *r)
 		atomic_store(&ir->conf.delays[i].hits, 0);
 		atomic_store(&ir->conf.delays[i].fired, 0);
 	}
+	if (ir->conf.dm_start != DMS_START && ir->conf.dm != DMK_DELAY &&
+	    ir->conf.dm != DMK_FLAKEY) {
+		msg("dm_start= needs dm=delay or dm=flakey");
+		return EXIT_USAGE;
+	}
 	if (ir->conf.crash && ir->conf.dm != DMK_FLAKEY) {
 		msg("crash= needs dm=flakey");
 		return EXIT_USAGE;
@@ -112,6 +117,36 @@ int inject_run_init(struct run *r)
 	return 0;
 }
 
+/* dm tables loaded on a dm_start= trigger rather than at workload start */
+static bool deferred(const struct inject_run *ir, const struct injector_ops *op)
+{
+	return ir->conf.dm_start != DMS_START &&
+	       (op == &inj_dm_delay_ops || op == &inj_dm_flakey_ops);
+}
+
+int inject_start_deferred(struct run *r)
+{
+	struct inject_run *ir = r->inj;
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(all_ops); i++) {
+		const struct injector_ops *op = all_ops[i];
+
+		if (!op->wanted(&ir->conf) || !op->start || !deferred(ir, op) ||
+		    ir->started[i])
+			continue;
+		if (op->start(r) < 0) {
+			msg("injector %s failed to start", op->name);
+			rc = -1;
+			continue;
+		}
+		ir->started[i] = true;
+		inject_note(r, "dm_start", 0, 0, atomic_load(&r->ops_done));
+		tr_inject(op->name, "start", atomic_load(&r->ops_done));
+	}
+	return rc;
+}
+
 int inject_workload_start(struct run *r)
 {
 	struct inject_run *ir = r->inj;
@@ -121,7 +156,7 @@ int inject_workload_start(struct run *r)
 	for (size_t i = 0; i < ARRAY_SIZE(all_ops); i++) {
 		const struct injector_ops *op = all_ops[i];
 
-		if (!op->wanted(&ir->conf) || !op->start)
+		if (!op->wanted(&ir->conf) || !op->start || deferred(ir, op))
 			continue;
 		if (op->start(r) < 0) {
 			msg("injector %s failed to start", op->name);
@@ -129,7 +164,8 @@ int inject_workload_start(struct run *r)
 		}
 		ir->started[i] = true;
 	}
-	if ((ir->conf.crash || ir->conf.dm == DMK_LOG_WRITES) &&
+	if ((ir->conf.crash || ir->conf.dm == DMK_LOG_WRITES ||
+	     ir->conf.dm_start != DMS_START) &&
 	    crash_start(r) < 0)
 		return EXIT_CANNOT_RUN;
 	return 0;

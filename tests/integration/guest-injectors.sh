@@ -52,6 +52,11 @@ if [ "${1:-}" = --in-guest ]; then
 	expect_gt "delay-truncate-race gated ops" "$(grep -c ' when_inflight ' "$L")" 0
 	low=$(awk '/ when_inflight / { split($NF, a, "="); if (a[2] < 8) n++ } END { print n + 0 }' "$L")
 	expect_eq "delay-truncate-race ops fired with < 8 in flight" "$low" 0
+	# a mid-run table change: dm-delay loaded after 200 completions
+	check_run dm-start 0 - delay-truncate-race --scale 0.1 \
+		--inject dm_start=after_completions:200
+	grep -q ' dm_start .* arg=' "$OUT/dm-start/inject.log" &&
+		pass "dm-delay table loaded mid-run" || fail "no dm_start in inject.log"
 	# dm-log-writes: every mark's state replayed, mounted and judged
 	check_run log-writes 0 - fsync-crash --scale 0.05 \
 		--inject dm=log-writes --inject crash=none

@@ -230,6 +230,21 @@ static void test_keys(void **state)
 	assert_int_equal(c.crash_wait_ns, 2 * NSEC_PER_SEC);
 	assert_int_equal(inject_set_kv(&c, "crash=end", why, sizeof(why)), 0);
 	assert_int_equal(c.crash, CRASH_END);
+	assert_int_equal(inject_set_kv(&c, "dm_start=after_completions:100",
+				       why, sizeof(why)),
+			 0);
+	assert_int_equal(c.dm_start, DMS_AFTER_COMPLETIONS);
+	assert_int_equal(c.dm_start_arg, 100);
+	assert_int_equal(
+	    inject_set_kv(&c, "dm_start=time:2s", why, sizeof(why)), 0);
+	assert_int_equal(c.dm_start, DMS_TIME);
+	assert_int_equal(c.dm_start_arg, 2 * NSEC_PER_SEC);
+	assert_int_equal(
+	    inject_set_kv(&c, "dm_start=after_fsync:0", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "after_fsync:N"));
+	assert_int_equal(inject_set_kv(&c, "dm_start=start", why, sizeof(why)),
+			 0);
+	assert_int_equal(c.dm_start, DMS_START);
 	assert_int_equal(inject_set_kv(&c, "crash=none", why, sizeof(why)), 0);
 	assert_int_equal(c.crash, CRASH_NONE);
 	assert_int_equal(
