@@ -14,7 +14,7 @@ SCALE=${GUEST_SCALE:-0.2}
 check_run() {
 	n=$1 want=$2 cls=$3
 	shift 3
-	"$IORACE" run "$@" --no-trace --no-progress --out "$OUT/$n" \
+	"$IORACE" run "$@" ${TRACE:---no-trace} --no-progress --out "$OUT/$n" \
 		>"$OUT/$n.log" 2>&1
 	rc=$?
 	expect_eq "$n exit" "$rc" "$want"
@@ -34,6 +34,7 @@ check_run() {
 if [ "${1:-}" = --in-guest ]; then
 	OUT=$2
 	mkdir -p "$OUT"
+	exec >"$OUT/checks.txt" 2>&1 # printed by the host side
 	check_run dsync-aio-crash 0 - dsync-aio-crash --scale "$SCALE"
 	grep -q 'crash op=' "$OUT/dsync-aio-crash/inject.log" &&
 		pass "dsync-aio-crash crashed" || fail "dsync-aio-crash: no crash in inject.log"
@@ -47,7 +48,18 @@ if [ "${1:-}" = --in-guest ]; then
 	check_run eio-writes 0 - eio-writes --scale "$SCALE"
 	n=$(sed -n 's/^# expected write errors: //p' "$OUT/eio-writes/inject.log")
 	expect_gt "eio-writes: writes failed with EIO (down windows)" "${n:-0}" 0
-	check_run delay-truncate-race 0 - delay-truncate-race --scale "$SCALE"
+	# traced: the trace shows each gated truncate/punch's in-flight count
+	TRACE=--no-progress check_run delay-truncate-race 0 - \
+		delay-truncate-race --scale "$SCALE"
+	if babeltrace2 "$OUT/delay-truncate-race/trace" >"$OUT/dtr.trace" 2>/dev/null; then
+		g=$(grep 'iorace:inject:' "$OUT/dtr.trace" | grep 'action = "when_inflight"' |
+			sed 's/.*arg = \([0-9]*\).*/\1/')
+		expect_gt "trace: gated truncates/punches" "$(echo "$g" | grep -c .)" 0
+		expect_eq "trace: fired with < 8 DIOs in flight" \
+			"$(echo "$g" | awk '$1 < 8 { n++ } END { print n + 0 }')" 0
+	else
+		echo "note: no readable trace in the guest"
+	fi
 	L=$OUT/delay-truncate-race/inject.log
 	expect_gt "delay-truncate-race gated ops" "$(grep -c ' when_inflight ' "$L")" 0
 	low=$(awk '/ when_inflight / { split($NF, a, "="); if (a[2] < 8) n++ } END { print n + 0 }' "$L")
@@ -90,6 +102,8 @@ rc=$?
 	echo "== $(basename "$f")"
 	tail -3 "$f"
 done
+echo "== checks in the guest"
+cat "$T/vm/out/checks.txt" 2>/dev/null
 case $rc in
 0) pass "guest checks" ;;
 126) echo "skip: ci/vm could not start a guest"; exit 0 ;;
