@@ -361,22 +361,49 @@ static bool pid_dead(int pid)
 	return pid > 0 && kill(pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Log and replay images of dead runs in /var/tmp (dm-log-writes). */
+static int reclaim_images(void)
+{
+	DIR *d = opendir("/var/tmp");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		char kind[16], path[300];
+		int pid;
+
+		if (sscanf(de->d_name, "iorace-%d-%15[a-z].img", &pid, kind) !=
+			2 ||
+		    (strcmp(kind, "log") && strcmp(kind, "replay")) ||
+		    !pid_dead(pid))
+			continue;
+		snprintf(path, sizeof(path), "/var/tmp/%s", de->d_name);
+		if (!unlink(path)) {
+			msg("reclaim: removed %s", path);
+			n++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 int inject_reclaim(void)
 {
 	struct dm_task *t;
 	struct dm_names *n;
 	unsigned next = 0;
-	int count = 0;
+	int count = reclaim_images();
 	char why[64];
 
 	if (!dm_in_kernel())
-		return 0;
+		return count;
 	dm_init_once();
 	if (!dm_driver_version(why, sizeof(why)))
-		return 0;
+		return count;
 	t = dm_task_create(DM_DEVICE_LIST);
 	if (!t)
-		return 0;
+		return count;
 	if (dm_task_run(t) && (n = dm_task_get_names(t)) && n->dev) {
 		do {
 			int pid;

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -49,12 +48,11 @@ static bool wanted(const struct inject_conf *c)
 static int check(const struct inject_conf *c, char *why, size_t len)
 {
 	(void)c;
-	if (access("/sys/kernel/debug/fail_make_request", F_OK))
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (access(FMR, F_OK)) {
+		/* debugfs is not ours to mount; say which it may be */
 		snprintf(why, len,
-			 "the kernel has no fail_make_request "
-			 "(CONFIG_FAIL_MAKE_REQUEST, debugfs %s)",
+			 "no %s: the kernel lacks CONFIG_FAIL_MAKE_REQUEST "
+			 "(or debugfs is not mounted)",
 			 FMR);
 		return -1;
 	}
@@ -86,6 +84,7 @@ static int start(struct run *r)
 		return -1;
 	}
 	tr_inject("fail_request", "on", c->fr_probability);
+	inject_note(r, "fail_request_on", 0, 0, c->fr_probability);
 	return 0;
 }
 

@@ -83,6 +83,21 @@ printf '[global]\ndelay=sideways:truncate,1ms\n[w]\ntype=io\nrw=write\nnumber_io
 expect_eq "bad delay= in a job exit" "$?" 2
 grep -q 'bad.job:2:' "$T/c.log" && pass "bad job names file:line" || fail "bad job message: $(cat "$T/c.log")"
 
+# a dead run's dm-log-writes images are reclaimed by the next run
+dead=4000001
+while kill -0 "$dead" 2>/dev/null; do dead=$((dead + 1)); done
+: >"/var/tmp/iorace-$dead-log.img"
+: >"/var/tmp/iorace-$dead-replay.img"
+"$IORACE" run "$T/plain.job" --no-trace --no-progress --scale 0.1 \
+	--out "$T/e" >"$T/e.log" 2>&1
+expect_eq "reclaim run exit" "$?" 0
+if [ -e "/var/tmp/iorace-$dead-log.img" ] || [ -e "/var/tmp/iorace-$dead-replay.img" ]; then
+	fail "dead run's log/replay images not reclaimed"
+	rm -f "/var/tmp/iorace-$dead-log.img" "/var/tmp/iorace-$dead-replay.img"
+else
+	pass "dead run's log/replay images reclaimed"
+fi
+
 if ! grep -q device-mapper /proc/misc; then
 	"$IORACE" run "$T/plain.job" --no-trace --out "$T/d" \
 		--inject dm=flakey >"$T/d.log" 2>&1
