@@ -54,6 +54,8 @@ enum ck_evid {
 	EV_JBD2_END_COMMIT,
 	EV_BLOCK_RQ_ISSUE,
 	EV_BLOCK_RQ_COMPLETE,
+	EV_EXT4_REMOVE_SPACE,
+	EV_EXT4_REMOVE_SPACE_DONE,
 	EV_KERNEL_STATS, /* iorace_kernel_stats: per-CPU lost counts */
 	EV_NKNOWN,
 };
@@ -102,6 +104,9 @@ enum ck_fkey {
 	FK_NR_SECTOR,
 	FK_LOST,
 	FK_BLOCKSIZE,
+	FK_START,
+	FK_END,
+	FK_RWBS,
 	FK_NKEYS,
 };
 

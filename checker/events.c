@@ -39,6 +39,8 @@ static const char *const evid_names[EV_NKNOWN] = {
 	[EV_JBD2_END_COMMIT] = "jbd2_end_commit",
 	[EV_BLOCK_RQ_ISSUE] = "block_rq_issue",
 	[EV_BLOCK_RQ_COMPLETE] = "block_rq_complete",
+	[EV_EXT4_REMOVE_SPACE] = "ext4_ext_remove_space",
+	[EV_EXT4_REMOVE_SPACE_DONE] = "ext4_ext_remove_space_done",
 	[EV_KERNEL_STATS] = "iorace_kernel_stats",
 };
 
@@ -85,6 +87,9 @@ static const char *const fkey_names[FK_NKEYS] = {
 	[FK_NR_SECTOR] = "nr_sector",
 	[FK_LOST] = "lost",
 	[FK_BLOCKSIZE] = "blocksize",
+	[FK_START] = "start",
+	[FK_END] = "end",
+	[FK_RWBS] = "rwbs",
 };
 
 const char *ck_evid_name(enum ck_evid id)

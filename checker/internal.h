@@ -66,4 +66,126 @@ struct ck_filelists {
 struct ck_xlist *ck_filelist(struct ck_filelists *fl, unsigned file);
 void ck_filelists_free(struct ck_filelists *fl);
 
+/*
+ * The kernel side of iorace's DIO writes without iomap events (6.1): a DIO
+ * write is recognised by the ext4_ext_map_blocks_* events of the thread
+ * that submitted it (io_submit maps in the caller, in submission order),
+ * from its op_submit on: a map_blocks_enter at the op's first block (or
+ * the first not yet mapped pending op holding that block) starts it, the
+ * following map events of the thread continue it while they follow on.
+ * Its exits give the device blocks (pblk) and which blocks were unwritten.
+ */
+#define CK_KW_EXT 8
+
+struct ck_kwrite {
+	uint64_t id;
+	int64_t tid;
+	uint32_t file;
+	uint64_t ino;
+	uint64_t off, len; /* bytes */
+	uint64_t b0, b1; /* fs blocks of the op */
+	uint64_t t_submit; /* trace time of op_submit */
+	uint64_t t_kbegin; /* first map event of the thread for it; 0 none */
+	uint64_t next, relook; /* lblk a continuation may start at */
+	bool started, passed, done;
+	/*
+	 * No map event of its own yet (an overwrite found in the extent
+	 * cache, or not in the kernel yet): ext came from earlier map exits
+	 * of the inode (ck_kw_fill_from_map).
+	 */
+	bool cached;
+	bool ext_full; /* more extents than fit: sector map incomplete */
+	bool any_unwritten;
+	unsigned next_ext;
+	struct {
+		uint64_t lblk, pblk, len;
+		bool unwritten;
+	} ext[CK_KW_EXT];
+	struct ck_xent umap; /* first unwritten mapping, for evidence */
+	struct ck_event begin; /* the map event that started it */
+	/*
+	 * Per block of the op, from its start on: bit 0 a block_rq_complete
+	 * of its sectors (issued after the start), bit 1 a conversion.
+	 */
+	uint8_t *done_map;
+	uint64_t t_rq_done, t_conv; /* last such events */
+};
+
+#define CK_KW_RQ 1u
+#define CK_KW_CONV 2u
+
+struct ck_kwthr;
+
+struct ck_kwrq {
+	uint64_t sector, nr, t_issue;
+	bool write;
+};
+
+struct ck_kwrites {
+	struct ck_kwrite *v;
+	size_t n, cap;
+	size_t *live; /* indices of not yet completed records */
+	size_t nlive, livecap;
+	struct ck_kwthr *thr;
+	size_t nthr, thrcap;
+	size_t *hash; /* id -> index + 1, open addressing */
+	size_t hcap;
+	struct ck_kwrq *rq; /* block requests in flight */
+	size_t nrq, rqcap;
+	/* issue time of the request the last block_rq_complete ended; 0 none */
+	uint64_t rq_t_issue;
+	uint64_t started; /* records started (map or cached), a counter */
+	uint64_t bs; /* block size b0/b1 were computed with */
+	/* per file: device block + 1 of each fs block (0 unknown) */
+	struct {
+		uint64_t ino;
+		uint64_t *pblk;
+		uint64_t n;
+	} *fmap;
+	unsigned nfmap;
+};
+
+/*
+ * Feed every event (in time order). Returns the record a kernel event was
+ * attributed to, else NULL; *started tells that this event started it (a
+ * request issue may start several: watch kw->started for those).
+ */
+struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
+			      const struct ck_event *ev, bool *started);
+struct ck_kwrite *ck_kw_find(struct ck_kwrites *kw, uint64_t id);
+/* Whether lblk is unwritten in w's mapping. */
+bool ck_kw_unwritten(const struct ck_kwrite *w, uint64_t lblk);
+/*
+ * The DIO is over in the kernel: every block its mapping made unwritten
+ * has been converted, every other one had its request complete. False
+ * when a block's mapping is unknown.
+ */
+bool ck_kw_finished(const struct ck_kwrite *w);
+void ck_kw_free(struct ck_kwrites *kw);
+/* Blocks [b0, b1] of w whose device sectors meet [sector, +nr). */
+bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
+			   uint64_t sector, uint64_t nr, uint64_t *b0,
+			   uint64_t *b1);
+/*
+ * For an op without map events of its own: take its device blocks from
+ * what earlier map exits of the inode said (removed blocks forgotten).
+ * False when a block is unknown.
+ */
+bool ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w);
+/*
+ * Nothing of w is left to do in the kernel now: its blocks are known,
+ * those it mapped unwritten are converted and no write request on its
+ * sectors is in flight.
+ */
+bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
+		uint64_t bs);
+/* Device block of lblk in w's mapping, false when unknown. */
+bool ck_kw_pblk(const struct ck_kwrite *w, uint64_t lblk, uint64_t *pblk);
+/*
+ * A conversion of unwritten extents: handle_unwritten with CONVERT or a
+ * map enter with EXT4_GET_BLOCKS_CONVERT (that one fires even when the
+ * extent has gone).
+ */
+bool ck_conversion_attempt(const struct ck_event *ev, struct ck_xent *x);
+
 #endif

@@ -34,6 +34,18 @@ struct fstate {
 	long active; /* truncate window open: index into truncs, or -1 */
 };
 
+/*
+ * Without iomap events (6.1): a DIO write of the op stream in flight at a
+ * truncate/punch (submitted before it, completion not yet reaped), whose
+ * kernel side (struct ck_kwrite) has not visibly ended.
+ */
+struct pair61 {
+	size_t w; /* index into kw.v */
+	size_t anchor; /* index into truncs */
+	bool started; /* in the kernel before the anchor */
+	bool spoiled; /* a DIO mapped its blocks again since */
+};
+
 struct tw_state {
 	struct fstate *f;
 	unsigned nf;
@@ -41,6 +53,16 @@ struct tw_state {
 	size_t ntr, trcap;
 	uint64_t dio_begins, unmatched, iorace_truncs;
 	struct ck_inv_result *r;
+	/* 6.1 path: results kept apart, used when no iomap event was seen */
+	struct ck_kwrites kw;
+	struct ck_inv_result r61;
+	struct pair61 *pr;
+	size_t npr, prcap;
+	uint64_t seen_started;
+	uint64_t anchors61, punch61, inflight61, done61, later61, unres61;
+	bool *active61; /* per file: inside truncate_enter..exit */
+	bool *buffered; /* per file: a buffered write was seen */
+	unsigned n61;
 };
 
 static void *tw_init(struct ck_ctx *ctx, struct ck_inv_result *r)
@@ -109,6 +131,184 @@ static void dio_complete(struct tw_state *s, struct fstate *fs,
 	fs->n--;
 }
 
+static void grow61(struct tw_state *s, unsigned f)
+{
+	unsigned n;
+
+	if (f < s->n61)
+		return;
+	n = MAX(f + 1, s->n61 * 2);
+	s->active61 = xrealloc(s->active61, n * sizeof(bool));
+	s->buffered = xrealloc(s->buffered, n * sizeof(bool));
+	memset(s->active61 + s->n61, 0, (n - s->n61) * sizeof(bool));
+	memset(s->buffered + s->n61, 0, (n - s->n61) * sizeof(bool));
+	s->n61 = n;
+}
+
+static void pair_del(struct tw_state *s, size_t i)
+{
+	s->pr[i] = s->pr[--s->npr];
+}
+
+static void fail61(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
+		   const struct ck_event *ev, const char *what)
+{
+	struct pair61 *p = &s->pr[pi];
+	const struct ck_kwrite *w = &s->kw.v[p->w];
+	const struct ck_event *tr = &s->truncs[p->anchor];
+	struct ck_evidence *e;
+	struct ck_op *op = ck_op_find(ctx, w->id);
+
+	e = ck_evidence_add(&s->r61,
+			    "DIO write %" PRIu64 " (ino %" PRIu64
+			    " blocks %" PRIu64 "-%" PRIu64
+			    ") was in the kernel when %s began; %s %" PRIu64
+			    " ns after it",
+			    w->id, w->ino, w->b0, w->b1, ck_evid_name(ck_id(tr)),
+			    what, ev->t - tr->t);
+	if (op)
+		ck_op_cite(e, op, false);
+	ck_evidence_cite(e, &w->begin);
+	ck_evidence_cite(e, tr);
+	ck_evidence_cite(e, ev);
+	pair_del(s, pi);
+}
+
+/* A truncate/punch is removing blocks of file f: pair its DIOs in flight. */
+static void anchor61(struct tw_state *s, struct ck_ctx *ctx,
+		     const struct ck_event *ev, int f)
+{
+	uint64_t bs = ctx->blocksize;
+	bool started;
+	size_t i;
+
+	s->anchors61++;
+	for (i = 0; i < s->kw.nlive; i++) {
+		size_t wi = s->kw.live[i];
+		const struct ck_kwrite *w = &s->kw.v[wi];
+
+		if (w->file != (uint32_t)f || w->t_submit >= ev->t || w->done)
+			continue;
+		s->inflight61++;
+		if (!w->started && !ck_kw_fill_from_map(&s->kw, &s->kw.v[wi])) {
+			/* its blocks unknown: it must map them when it runs */
+			started = false;
+		} else if (ck_kw_idle(&s->kw, w, bs)) {
+			s->done61++;
+			continue;
+		} else {
+			started = true;
+		}
+		grow_array((void **)&s->pr, &s->prcap, s->npr + 1,
+			   sizeof(*s->pr));
+		s->pr[s->npr++] = (struct pair61){ .w = wi,
+						   .anchor = s->ntr - 1,
+						   .started = started };
+	}
+}
+
+/* Before the tracker sees ev: look for the end of paired DIOs. */
+static void event61(struct tw_state *s, struct ck_ctx *ctx,
+		    const struct ck_event *ev)
+{
+	enum ck_evid id = ck_id(ev);
+	struct ck_xent x;
+	uint64_t b0, b1, b;
+	size_t i;
+
+	if (id == EV_OP_COMPLETE) {
+		for (i = s->npr; i--;) {
+			if (s->kw.v[s->pr[i].w].id != ck_u(ev, FK_ID))
+				continue;
+			s->unres61++;
+			pair_del(s, i);
+		}
+		return;
+	}
+	if (!s->npr || id < EV_FIRST_KERNEL || !ck_kernel_dev_ok(ctx, ev))
+		return;
+	if (id == EV_BLOCK_RQ_COMPLETE) {
+		uint64_t sector = ck_u(ev, FK_SECTOR);
+		uint64_t nr = ck_u(ev, FK_NR_SECTOR), t_issue = 0;
+		const char *rwbs = ck_has(ev, FK_RWBS)
+					   ? (const char *)(uintptr_t)ck_u(
+						     ev, FK_RWBS)
+					   : NULL;
+
+		if (!rwbs || !strchr(rwbs, 'W'))
+			return;
+		for (i = 0; i < s->kw.nrq; i++) {
+			if (s->kw.rq[i].sector == sector) {
+				t_issue = s->kw.rq[i].t_issue;
+				break;
+			}
+		}
+		for (i = s->npr; i--;) {
+			const struct ck_kwrite *w = &s->kw.v[s->pr[i].w];
+			uint64_t t_a = s->truncs[s->pr[i].anchor].t;
+
+			if (!s->pr[i].started || !t_issue || t_issue >= t_a ||
+			    (w->file < s->n61 && s->buffered[w->file]) ||
+			    !ck_kw_sectors_overlap(w, ctx->blocksize, sector,
+						   nr, &b0, &b1))
+				continue;
+			fail61(s, ctx, i,
+			       ev, "a request on its blocks issued before "
+				   "completed");
+		}
+		return;
+	}
+	if (id == EV_EXT4_MAP_BLOCKS_ENTER &&
+	    ((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_PRE_IO) &&
+	    !((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CONVERT)) {
+		b0 = ck_u(ev, FK_LBLK);
+		b1 = b0 + MAX(ck_u(ev, FK_LEN), 1) - 1;
+		for (i = 0; i < s->npr; i++) {
+			const struct ck_kwrite *w = &s->kw.v[s->pr[i].w];
+
+			if (w->ino == ck_u(ev, FK_INO) && b0 <= w->b1 &&
+			    b1 >= w->b0)
+				s->pr[i].spoiled = true;
+		}
+		return;
+	}
+	if (!ck_conversion_attempt(ev, &x) || !x.len)
+		return;
+	for (i = s->npr; i--;) {
+		const struct ck_kwrite *w = &s->kw.v[s->pr[i].w];
+		bool hit = false;
+
+		if (!s->pr[i].started || s->pr[i].spoiled || w->ino != x.ino ||
+		    !w->done_map)
+			continue;
+		b0 = MAX(x.lblk, w->b0);
+		b1 = MIN(x.lblk + x.len - 1, w->b1);
+		for (b = b0; b <= b1 && b0 <= b1; b++)
+			if (ck_kw_unwritten(w, b) &&
+			    !(w->done_map[b - w->b0] & CK_KW_CONV))
+				hit = true;
+		if (hit)
+			fail61(s, ctx, i, ev,
+			       "the conversion of its blocks ran");
+	}
+}
+
+/* After the tracker saw ev: DIOs paired before their start. */
+static void started61(struct tw_state *s)
+{
+	size_t i;
+
+	if (s->kw.started == s->seen_started)
+		return;
+	s->seen_started = s->kw.started;
+	for (i = s->npr; i--;) {
+		if (s->pr[i].started || !s->kw.v[s->pr[i].w].started)
+			continue;
+		s->later61++; /* entered the kernel after the truncate */
+		pair_del(s, i);
+	}
+}
+
 static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 {
 	struct tw_state *s = st;
@@ -116,14 +316,26 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	struct fstate *fs;
 	struct ck_xent x;
 	enum ck_evid id = ck_id(ev);
+	struct ck_kwrite *w;
+	bool started;
 	size_t i;
 	int f;
 
+	event61(s, ctx, ev);
+	w = ck_kw_event(&s->kw, ctx, ev, &started);
+	(void)w;
+	started61(s);
 	if (id == EV_OP_SUBMIT) {
 		int k = (int)ck_u(ev, FK_KIND);
+		uint64_t file = ck_u(ev, FK_FILE);
 
 		if (k == OP_TRUNCATE || k == OP_PUNCH)
 			s->iorace_truncs++;
+		if (k == OP_WRITE && !(ck_u(ev, FK_FLAGS) & OPF_DIRECT) &&
+		    file < 65536) {
+			grow61(s, (unsigned)file);
+			s->buffered[file] = true;
+		}
 		return;
 	}
 	if (id < EV_FIRST_KERNEL || !ck_kernel_dev_ok(ctx, ev))
@@ -132,6 +344,29 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	if (f < 0)
 		return;
 	fs = fs_of(s, (unsigned)f);
+	grow61(s, (unsigned)f);
+	switch (id) {
+	case EV_EXT4_TRUNCATE_ENTER:
+		s->active61[f] = true;
+		break;
+	case EV_EXT4_TRUNCATE_EXIT:
+		s->active61[f] = false;
+		break;
+	case EV_EXT4_PUNCH_HOLE:
+		s->punch61++;
+		break;
+	case EV_EXT4_REMOVE_SPACE:
+		/* a punch (truncate has its own anchor) */
+		if (!s->active61[f]) {
+			grow_array((void **)&s->truncs, &s->trcap, s->ntr + 1,
+				   sizeof(*s->truncs));
+			ck_event_copy(&s->truncs[s->ntr++], ev);
+			anchor61(s, ctx, ev, f);
+		}
+		return;
+	default:
+		break;
+	}
 
 	switch (id) {
 	case EV_IOMAP_DIO_RW_BEGIN:
@@ -169,6 +404,8 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		if (id == EV_EXT4_TRUNCATE_ENTER)
 			fs->active = (long)s->ntr;
 		s->ntr++;
+		if (id == EV_EXT4_TRUNCATE_ENTER)
+			anchor61(s, ctx, ev, f);
 		return;
 	case EV_EXT4_TRUNCATE_EXIT:
 		fs->active = -1;
@@ -190,11 +427,68 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	}
 }
 
+/* No iomap events: judge from the 6.1 path. */
+static void finish61(struct tw_state *s, struct ck_ctx *ctx,
+		     struct ck_inv_result *r)
+{
+	uint64_t open = 0;
+	size_t i;
+
+	for (i = 0; i < s->npr; i++)
+		open++;
+	r->checked = s->anchors61;
+	r->failed = s->r61.failed;
+	r->nev = s->r61.nev;
+	memcpy(r->ev, s->r61.ev, sizeof(r->ev));
+	r->skipped = s->unres61 + open;
+	if (r->failed) {
+		r->status = CK_FAIL;
+		return;
+	}
+	if (s->punch61 && !ctx->kseen[EV_EXT4_REMOVE_SPACE]) {
+		r->status = CK_INCONCLUSIVE;
+		snprintf(r->note, sizeof(r->note),
+			 "%" PRIu64 " punches but no ext4_ext_remove_space "
+			 "(without iomap events the punch event precedes its "
+			 "DIO wait)",
+			 s->punch61);
+		return;
+	}
+	if (!r->checked) {
+		r->status = CK_NA;
+		snprintf(r->note, sizeof(r->note),
+			 "no truncate or punch on the run's files");
+		return;
+	}
+	if (r->skipped) {
+		r->status = CK_INCONCLUSIVE;
+		snprintf(r->note, sizeof(r->note),
+			 "no iomap events: %" PRIu64 " of %" PRIu64
+			 " DIO writes in flight at %" PRIu64
+			 " truncate/punch have no kernel end in the trace",
+			 r->skipped, s->inflight61, r->checked);
+		return;
+	}
+	r->status = CK_PASS;
+	snprintf(r->note, sizeof(r->note),
+		 "no iomap events: %" PRIu64 " truncate/punch, %" PRIu64
+		 " DIO writes in flight: %" PRIu64 " had nothing left in the "
+		 "kernel (converted, no request in flight), %" PRIu64
+		 " entered after",
+		 r->checked, s->inflight61, s->done61, s->later61);
+}
+
 static void tw_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 {
 	struct tw_state *s = st;
 	unsigned f;
 	size_t i;
+
+	if (!ctx->kseen[EV_IOMAP_DIO_RW_BEGIN] &&
+	    (ctx->kmissing[EV_IOMAP_DIO_RW_BEGIN] || s->anchors61)) {
+		finish61(s, ctx, r);
+		return;
+	}
 
 	for (f = 0; f < s->nf; f++)
 		for (i = 0; i < s->f[f].n; i++)
@@ -248,6 +542,10 @@ static void tw_free(void *st)
 		free(s->f[f].d);
 	free(s->f);
 	free(s->truncs);
+	ck_kw_free(&s->kw);
+	free(s->pr);
+	free(s->active61);
+	free(s->buffered);
 	free(s);
 }
 

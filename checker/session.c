@@ -163,6 +163,12 @@ struct ck_session {
 	uint64_t devcount[8], devval[8];
 	int64_t dio_tid; /* last iomap_dio_rw_begin: thread and pos */
 	uint64_t dio_pos;
+	/* recent DIO write submissions, for the block size without iomap */
+	struct {
+		int64_t tid;
+		uint64_t ino, off, len;
+	} sub[2048];
+	unsigned nsub;
 	bool finished;
 };
 
@@ -264,6 +270,36 @@ static void blocksize_note(struct ck_session *s, const struct ck_event *ev)
 	s->dio_tid = -2;
 }
 
+/*
+ * Without iomap events (6.1): a DIO write's first ext4 map in the thread
+ * that submitted it asks for lblk = off / bs, len = bytes / bs.
+ */
+static void blocksize_from_map(struct ck_session *s, const struct ck_event *ev)
+{
+	uint64_t lblk = ck_u(ev, FK_LBLK), n = ck_u(ev, FK_LEN), bs;
+	unsigned i, nfound = 0;
+	uint64_t found = 0;
+
+	if (!lblk || !n || !((uint32_t)ck_u(ev, FK_FLAGS) & 0x1u))
+		return;
+	for (i = 0; i < MIN(s->nsub, ARRAY_SIZE(s->sub)); i++) {
+		if (s->sub[i].tid != ev->tid ||
+		    s->sub[i].ino != ck_u(ev, FK_INO))
+			continue;
+		for (bs = 512; bs <= 65536; bs *= 2) {
+			if (s->sub[i].off != lblk * bs ||
+			    s->sub[i].len != n * bs || found == bs)
+				continue;
+			found = bs;
+			nfound++;
+		}
+	}
+	if (nfound == 1) {
+		s->ctx->blocksize = (uint32_t)found;
+		s->ctx->blocksize_known = true;
+	}
+}
+
 int ck_session_event(void *session, const struct ck_event *ev)
 {
 	struct ck_session *s = session;
@@ -283,6 +319,9 @@ int ck_session_event(void *session, const struct ck_event *ev)
 		     id == EV_EXT4_MAP_BLOCKS_ENTER) &&
 		    ck_kernel_dev_ok(ctx, ev))
 			blocksize_note(s, ev);
+		if (!ctx->blocksize_known && id == EV_EXT4_MAP_BLOCKS_ENTER &&
+		    ck_kernel_dev_ok(ctx, ev))
+			blocksize_from_map(s, ev);
 	} else if (id != EV_UNKNOWN && ck_has(ev, FK_SEQ)) {
 		if (ck_has(ev, FK_BLOCKSIZE) && ck_u(ev, FK_BLOCKSIZE)) {
 			ctx->blocksize = (uint32_t)ck_u(ev, FK_BLOCKSIZE);
@@ -321,6 +360,14 @@ int ck_session_event(void *session, const struct ck_event *ev)
 		op->flags = (uint32_t)ck_u(ev, FK_FLAGS);
 		op->t_submit = ck_has(ev, FK_T) ? ck_u(ev, FK_T) : ev->t;
 		op->ev_t_submit = ev->t ? ev->t : 1;
+		if (op->kind == OP_WRITE && (op->flags & OPF_DIRECT) &&
+		    !ctx->blocksize_known) {
+			i = s->nsub++ % ARRAY_SIZE(s->sub);
+			s->sub[i].tid = ev->tid;
+			s->sub[i].ino = op->inode;
+			s->sub[i].off = op->off;
+			s->sub[i].len = op->len;
+		}
 		break;
 	case EV_OP_COMPLETE:
 		op = ck_op_find(ctx, ck_u(ev, FK_ID));

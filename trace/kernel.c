@@ -47,6 +47,9 @@ static const char *const kevents[][2] = {
 	{ "ext4", "ext4_truncate_enter" },
 	{ "ext4", "ext4_truncate_exit" },
 	{ "ext4", "ext4_punch_hole" },
+	/* after inode_dio_wait(); on 6.1 ext4_punch_hole fires before it */
+	{ "ext4", "ext4_ext_remove_space" },
+	{ "ext4", "ext4_ext_remove_space_done" },
 	{ "ext4", "ext4_zero_range" },
 	{ "ext4", "ext4_fallocate_enter" },
 	{ "ext4", "ext4_fallocate_exit" },

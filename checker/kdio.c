@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DIO writes as the kernel saw them when it has no iomap DIO events (6.1):
+ * attribution of the submitting thread's ext4 map events to iorace ops.
+ * See struct ck_kwrites in checker/internal.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/internal.h"
+#include "common/util.h"
+
+struct ck_kwthr {
+	int64_t tid;
+	size_t *pend; /* record indices, submission order */
+	size_t n, cap;
+	long cur; /* record being mapped, or -1 */
+};
+
+static size_t kw_hash(uint64_t id, size_t cap)
+{
+	return (size_t)((id * 0x9e3779b97f4a7c15ull) >> 21) & (cap - 1);
+}
+
+static void hash_put(struct ck_kwrites *kw, uint64_t id, size_t idx)
+{
+	size_t i;
+
+	if ((kw->n + 1) * 2 > kw->hcap) {
+		size_t oc = kw->hcap, j;
+		size_t *old = kw->hash;
+
+		kw->hcap = oc ? oc * 2 : 1024;
+		kw->hash = xcalloc(kw->hcap, sizeof(*kw->hash));
+		for (j = 0; j < oc; j++) {
+			if (!old[j])
+				continue;
+			i = kw_hash(kw->v[old[j] - 1].id, kw->hcap);
+			while (kw->hash[i])
+				i = (i + 1) & (kw->hcap - 1);
+			kw->hash[i] = old[j];
+		}
+		free(old);
+	}
+	i = kw_hash(id, kw->hcap);
+	while (kw->hash[i])
+		i = (i + 1) & (kw->hcap - 1);
+	kw->hash[i] = idx + 1;
+}
+
+struct ck_kwrite *ck_kw_find(struct ck_kwrites *kw, uint64_t id)
+{
+	size_t i;
+
+	if (!kw->hcap)
+		return NULL;
+	for (i = kw_hash(id, kw->hcap); kw->hash[i];
+	     i = (i + 1) & (kw->hcap - 1))
+		if (kw->v[kw->hash[i] - 1].id == id)
+			return &kw->v[kw->hash[i] - 1];
+	return NULL;
+}
+
+static struct ck_kwthr *thr_of(struct ck_kwrites *kw, int64_t tid, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < kw->nthr; i++)
+		if (kw->thr[i].tid == tid)
+			return &kw->thr[i];
+	if (!add)
+		return NULL;
+	grow_array((void **)&kw->thr, &kw->thrcap, kw->nthr + 1,
+		   sizeof(*kw->thr));
+	memset(&kw->thr[kw->nthr], 0, sizeof(*kw->thr));
+	kw->thr[kw->nthr].tid = tid;
+	kw->thr[kw->nthr].cur = -1;
+	return &kw->thr[kw->nthr++];
+}
+
+static void pend_del(struct ck_kwthr *t, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->pend[i] != idx)
+			continue;
+		memmove(&t->pend[i], &t->pend[i + 1],
+			(t->n - i - 1) * sizeof(*t->pend));
+		t->n--;
+		break;
+	}
+	if (t->cur == (long)idx)
+		t->cur = -1;
+}
+
+static void set_blocks(struct ck_kwrite *w, uint64_t bs)
+{
+	w->b0 = w->off / bs;
+	w->b1 = (w->off + w->len - 1) / bs;
+}
+
+/* The block size may be learnt after the first ops were submitted. */
+static void bs_update(struct ck_kwrites *kw, struct ck_ctx *ctx)
+{
+	size_t i;
+
+	if (kw->bs == ctx->blocksize)
+		return;
+	kw->bs = ctx->blocksize;
+	for (i = 0; i < kw->nlive; i++)
+		if (!kw->v[kw->live[i]].t_kbegin)
+			set_blocks(&kw->v[kw->live[i]], kw->bs);
+}
+
+static void on_submit(struct ck_kwrites *kw, struct ck_ctx *ctx,
+		      const struct ck_event *ev)
+{
+	uint64_t off = ck_u(ev, FK_OFF);
+	uint64_t len = ck_u(ev, FK_LEN);
+	struct ck_kwrite *w;
+	struct ck_kwthr *t;
+
+	if ((int)ck_u(ev, FK_KIND) != OP_WRITE ||
+	    !(ck_u(ev, FK_FLAGS) & OPF_DIRECT) || !len ||
+	    ck_u(ev, FK_FILE) >= 65536)
+		return;
+	grow_array((void **)&kw->v, &kw->cap, kw->n + 1, sizeof(*kw->v));
+	w = &kw->v[kw->n];
+	memset(w, 0, sizeof(*w));
+	w->id = ck_u(ev, FK_ID);
+	w->tid = ev->tid;
+	w->file = (uint32_t)ck_u(ev, FK_FILE);
+	w->ino = ck_u(ev, FK_INODE);
+	w->off = off;
+	w->len = len;
+	set_blocks(w, ctx->blocksize);
+	w->t_submit = ev->t;
+	w->next = w->relook = UINT64_MAX;
+	hash_put(kw, w->id, kw->n);
+	grow_array((void **)&kw->live, &kw->livecap, kw->nlive + 1,
+		   sizeof(*kw->live));
+	kw->live[kw->nlive++] = kw->n;
+	t = thr_of(kw, ev->tid, true);
+	grow_array((void **)&t->pend, &t->cap, t->n + 1, sizeof(*t->pend));
+	t->pend[t->n++] = kw->n;
+	kw->n++;
+}
+
+static void on_complete(struct ck_kwrites *kw, const struct ck_event *ev)
+{
+	struct ck_kwrite *w = ck_kw_find(kw, ck_u(ev, FK_ID));
+	struct ck_kwthr *t;
+	size_t idx, i;
+
+	if (!w || w->done)
+		return;
+	w->done = true;
+	idx = (size_t)(w - kw->v);
+	t = thr_of(kw, w->tid, false);
+	if (t)
+		pend_del(t, idx);
+	for (i = 0; i < kw->nlive; i++) {
+		if (kw->live[i] == idx) {
+			kw->live[i] = kw->live[--kw->nlive];
+			break;
+		}
+	}
+}
+
+/* The pending op a map enter at lblk of inode ino starts, or -1. */
+static long pick(struct ck_kwrites *kw, struct ck_kwthr *t, uint64_t ino,
+		 uint64_t lblk)
+{
+	long exact = -1, inside = -1;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct ck_kwrite *w = &kw->v[t->pend[i]];
+
+		if (w->started || w->passed || w->ino != ino)
+			continue;
+		if (w->b0 == lblk) {
+			exact = (long)i;
+			break;
+		}
+		if (inside < 0 && lblk >= w->b0 && lblk <= w->b1)
+			inside = (long)i;
+	}
+	if (exact < 0)
+		exact = inside;
+	if (exact < 0)
+		return -1;
+	/*
+	 * No op before it is taken as done: the kernel may take a batch in
+	 * another order than its op_submit events (partial io_submit).
+	 */
+	return (long)t->pend[exact];
+}
+
+static void add_ext(struct ck_kwrite *w, const struct ck_event *ev)
+{
+	uint64_t lblk = ck_u(ev, FK_LBLK), pblk = ck_u(ev, FK_PBLK);
+	uint64_t n = MIN(ck_u(ev, FK_LEN), (uint64_t)ck_s(ev, FK_RET));
+	bool unw = ck_u(ev, FK_MFLAGS) & K_MAP_UNWRITTEN;
+	uint64_t e;
+
+	if (!n || !pblk)
+		return;
+	/* clip to the op */
+	e = lblk + n - 1;
+	if (lblk > w->b1 || e < w->b0)
+		return;
+	if (lblk < w->b0) {
+		pblk += w->b0 - lblk;
+		lblk = w->b0;
+	}
+	e = MIN(e, w->b1);
+	if (w->next_ext >= CK_KW_EXT) {
+		w->ext_full = true;
+		return;
+	}
+	w->ext[w->next_ext].lblk = lblk;
+	w->ext[w->next_ext].pblk = pblk;
+	w->ext[w->next_ext].len = e - lblk + 1;
+	w->ext[w->next_ext].unwritten = unw;
+	w->next_ext++;
+}
+
+static int ext_of(const struct ck_kwrite *w, uint64_t lblk)
+{
+	unsigned i;
+
+	/* the latest mapping wins */
+	for (i = w->next_ext; i--;)
+		if (lblk >= w->ext[i].lblk &&
+		    lblk < w->ext[i].lblk + w->ext[i].len)
+			return (int)i;
+	return -1;
+}
+
+bool ck_kw_unwritten(const struct ck_kwrite *w, uint64_t lblk)
+{
+	int i = ext_of(w, lblk);
+
+	return i >= 0 && w->ext[i].unwritten;
+}
+
+bool ck_kw_finished(const struct ck_kwrite *w)
+{
+	uint64_t b;
+	int i;
+
+	if (!w->t_kbegin || !w->done_map || w->ext_full)
+		return false;
+	for (b = w->b0; b <= w->b1; b++) {
+		uint8_t d = w->done_map[b - w->b0];
+
+		i = ext_of(w, b);
+		if (i < 0)
+			return false;
+		if (!(d & (w->ext[i].unwritten ? CK_KW_CONV : CK_KW_RQ)))
+			return false;
+	}
+	return true;
+}
+
+bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
+			   uint64_t sector, uint64_t nr, uint64_t *b0,
+			   uint64_t *b1)
+{
+	uint64_t spb = bs / 512, lo = UINT64_MAX, hi = 0, s0, s1, e;
+	unsigned i;
+
+	if (!spb || !nr)
+		return false;
+	e = sector + nr - 1;
+	for (i = 0; i < w->next_ext; i++) {
+		s0 = w->ext[i].pblk * spb;
+		s1 = (w->ext[i].pblk + w->ext[i].len) * spb - 1;
+		if (e < s0 || sector > s1)
+			continue;
+		lo = MIN(lo, w->ext[i].lblk + (MAX(sector, s0) - s0) / spb);
+		hi = MAX(hi, w->ext[i].lblk + (MIN(e, s1) - s0) / spb);
+	}
+	if (lo > hi)
+		return false;
+	*b0 = lo;
+	*b1 = hi;
+	return true;
+}
+
+static void mark(struct ck_kwrite *w, uint64_t b0, uint64_t b1, uint8_t bit)
+{
+	uint64_t b;
+
+	if (!w->done_map)
+		return;
+	b0 = MAX(b0, w->b0);
+	b1 = MIN(b1, w->b1);
+	for (b = b0; b <= b1 && b0 <= b1; b++)
+		w->done_map[b - w->b0] |= bit;
+}
+
+#define FMAP_MAX (1ull << 24)
+
+static uint64_t **fmap_of(struct ck_kwrites *kw, uint64_t ino, uint64_t **n)
+{
+	unsigned i;
+
+	for (i = 0; i < kw->nfmap; i++)
+		if (kw->fmap[i].ino == ino)
+			break;
+	if (i == kw->nfmap) {
+		kw->fmap = xrealloc(kw->fmap, (i + 1) * sizeof(*kw->fmap));
+		memset(&kw->fmap[i], 0, sizeof(*kw->fmap));
+		kw->fmap[i].ino = ino;
+		kw->nfmap++;
+	}
+	*n = &kw->fmap[i].n;
+	return &kw->fmap[i].pblk;
+}
+
+static bool fmap_has(const struct ck_kwrites *kw, uint64_t ino)
+{
+	unsigned i;
+
+	for (i = 0; i < kw->nfmap; i++)
+		if (kw->fmap[i].ino == ino)
+			return true;
+	return false;
+}
+
+/* Learn lblk -> pblk from a map exit. */
+static void fmap_learn(struct ck_kwrites *kw, const struct ck_event *ev)
+{
+	uint64_t lblk = ck_u(ev, FK_LBLK), pblk = ck_u(ev, FK_PBLK);
+	int64_t ret = ck_s(ev, FK_RET);
+	uint64_t **m, *n, k, e;
+
+	if (ret <= 0 || !pblk || lblk >= FMAP_MAX ||
+	    (kw->nfmap >= 64 && !fmap_has(kw, ck_u(ev, FK_INO))))
+		return;
+	m = fmap_of(kw, ck_u(ev, FK_INO), &n);
+	e = MIN(lblk + (uint64_t)ret, FMAP_MAX);
+	if (e > *n) {
+		uint64_t nn = MAX(e, *n * 2);
+
+		nn = MIN(nn, FMAP_MAX);
+		*m = xrealloc(*m, nn * sizeof(**m));
+		memset(*m + *n, 0, (nn - *n) * sizeof(**m));
+		*n = nn;
+	}
+	for (k = lblk; k < e; k++)
+		(*m)[k] = pblk + (k - lblk) + 1;
+}
+
+/* Blocks [start, end] of ino were removed (truncate, punch). */
+static void fmap_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start,
+			uint64_t end)
+{
+	uint64_t **m, *n, k;
+
+	m = fmap_of(kw, ino, &n);
+	for (k = start; k < *n && k <= end; k++)
+		(*m)[k] = 0;
+}
+
+static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
+		  const struct ck_event *ev)
+{
+	uint64_t sector = ck_u(ev, FK_SECTOR), nr = ck_u(ev, FK_NR_SECTOR);
+	uint64_t b0, b1;
+	size_t i;
+
+	if (ck_id(ev) == EV_BLOCK_RQ_ISSUE) {
+		if (kw->nrq >= 4096) { /* never completed: forget the oldest */
+			memmove(kw->rq, kw->rq + 1,
+				(kw->nrq - 1) * sizeof(*kw->rq));
+			kw->nrq--;
+		}
+		grow_array((void **)&kw->rq, &kw->rqcap, kw->nrq + 1,
+			   sizeof(*kw->rq));
+		kw->rq[kw->nrq++] = (struct ck_kwrq){
+			sector, nr, ev->t,
+			ck_has(ev, FK_RWBS) &&
+				strchr((const char *)(uintptr_t)ck_u(ev,
+								     FK_RWBS),
+				       'W')
+		};
+		return;
+	}
+	kw->rq_t_issue = 0;
+	for (i = 0; i < kw->nrq; i++) {
+		if (kw->rq[i].sector != sector)
+			continue;
+		kw->rq_t_issue = kw->rq[i].t_issue;
+		memmove(&kw->rq[i], &kw->rq[i + 1],
+			(kw->nrq - i - 1) * sizeof(*kw->rq));
+		kw->nrq--;
+		break;
+	}
+	if (!kw->rq_t_issue)
+		return;
+	for (i = 0; i < kw->nlive; i++) {
+		struct ck_kwrite *w = &kw->v[kw->live[i]];
+
+		if (!w->t_kbegin || w->t_kbegin > kw->rq_t_issue ||
+		    !ck_kw_sectors_overlap(w, ctx->blocksize, sector, nr, &b0,
+					   &b1))
+			continue;
+		mark(w, b0, b1, CK_KW_RQ);
+		w->t_rq_done = ev->t;
+	}
+}
+
+static void on_conv(struct ck_kwrites *kw, const struct ck_xent *x)
+{
+	size_t i;
+
+	if (!x->len)
+		return;
+	for (i = 0; i < kw->nlive; i++) {
+		struct ck_kwrite *w = &kw->v[kw->live[i]];
+
+		if (!w->started || w->ino != x->ino || w->t_kbegin > x->t ||
+		    x->lblk > w->b1 || x->lblk + x->len - 1 < w->b0)
+			continue;
+		mark(w, x->lblk, x->lblk + x->len - 1, CK_KW_CONV);
+		w->t_conv = x->t;
+	}
+}
+
+bool ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w)
+{
+	uint64_t **m, *n, b;
+
+	if (w->started)
+		return false;
+	m = fmap_of(kw, w->ino, &n);
+	w->next_ext = 0;
+	w->ext_full = false;
+	for (b = w->b0; b <= w->b1; b++) {
+		uint64_t p = b < *n ? (*m)[b] : 0;
+		unsigned k = w->next_ext;
+
+		if (!p) {
+			w->next_ext = 0;
+			return false;
+		}
+		if (k && w->ext[k - 1].lblk + w->ext[k - 1].len == b &&
+		    w->ext[k - 1].pblk + w->ext[k - 1].len == p - 1) {
+			w->ext[k - 1].len++;
+			continue;
+		}
+		if (k == CK_KW_EXT) {
+			w->next_ext = 0;
+			return false;
+		}
+		w->ext[k].lblk = b;
+		w->ext[k].pblk = p - 1;
+		w->ext[k].len = 1;
+		w->ext[k].unwritten = false;
+		w->next_ext++;
+	}
+	w->cached = true;
+	return true;
+}
+
+bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
+		uint64_t bs)
+{
+	uint64_t b, b0, b1;
+	size_t i;
+	int e;
+
+	if (!w->next_ext || w->ext_full)
+		return false;
+	for (b = w->b0; b <= w->b1; b++) {
+		e = ext_of(w, b);
+		if (e < 0)
+			return false;
+		if (w->ext[e].unwritten &&
+		    (!w->done_map || !(w->done_map[b - w->b0] & CK_KW_CONV)))
+			return false;
+	}
+	for (i = 0; i < kw->nrq; i++)
+		if (kw->rq[i].write &&
+		    ck_kw_sectors_overlap(w, bs, kw->rq[i].sector,
+					  kw->rq[i].nr, &b0, &b1))
+			return false;
+	return true;
+}
+
+bool ck_kw_pblk(const struct ck_kwrite *w, uint64_t lblk, uint64_t *pblk)
+{
+	int i = ext_of(w, lblk);
+
+	if (i < 0)
+		return false;
+	*pblk = w->ext[i].pblk + (lblk - w->ext[i].lblk);
+	return true;
+}
+
+struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
+			      const struct ck_event *ev, bool *started)
+{
+	enum ck_evid id = ck_id(ev);
+	uint64_t lblk = ck_u(ev, FK_LBLK), ino = ck_u(ev, FK_INO);
+	struct ck_kwthr *t;
+	struct ck_kwrite *w;
+	struct ck_xent x;
+	long pi;
+
+	*started = false;
+	bs_update(kw, ctx);
+	switch (id) {
+	case EV_OP_SUBMIT:
+		on_submit(kw, ctx, ev);
+		return NULL;
+	case EV_OP_COMPLETE:
+		on_complete(kw, ev);
+		return NULL;
+	case EV_BLOCK_RQ_ISSUE:
+	case EV_BLOCK_RQ_COMPLETE:
+		if (ck_kernel_dev_ok(ctx, ev))
+			on_rq(kw, ctx, ev);
+		return NULL;
+	case EV_EXT4_REMOVE_SPACE:
+		if (ck_kernel_dev_ok(ctx, ev) && fmap_has(kw, ino))
+			fmap_forget(kw, ino, ck_u(ev, FK_START),
+				    ck_u(ev, FK_END));
+		return NULL;
+	case EV_EXT4_TRUNCATE_EXIT:
+	case EV_EXT4_PUNCH_HOLE:
+		/* a trace without the removal itself: forget it all */
+		if (!ctx->kseen[EV_EXT4_REMOVE_SPACE] &&
+		    ck_kernel_dev_ok(ctx, ev) && fmap_has(kw, ino))
+			fmap_forget(kw, ino, 0, UINT64_MAX);
+		return NULL;
+	case EV_EXT4_MAP_BLOCKS_ENTER:
+	case EV_EXT4_MAP_BLOCKS_EXIT:
+	case EV_EXT4_HANDLE_UNWRITTEN:
+		break;
+	default:
+		return NULL;
+	}
+	if (!ck_kernel_dev_ok(ctx, ev) || ev->tid < 0)
+		return NULL;
+	/* any inode: the file may be set up before file_info names it */
+	if (id == EV_EXT4_MAP_BLOCKS_EXIT)
+		fmap_learn(kw, ev);
+	if (ck_conversion_attempt(ev, &x))
+		on_conv(kw, &x);
+	t = thr_of(kw, ev->tid, false);
+	if (!t)
+		return NULL;
+	/* end_io conversions run in workers, never in the submitter */
+	if ((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CONVERT)
+		return NULL;
+	w = t->cur >= 0 ? &kw->v[t->cur] : NULL;
+	if (w && w->ino != ino)
+		w = NULL;
+	if (id == EV_EXT4_MAP_BLOCKS_ENTER) {
+		if (w && (lblk == w->next || lblk == w->relook) &&
+		    lblk <= w->b1) {
+			w->relook = UINT64_MAX;
+			return w;
+		}
+		/* op blocks are only known with the block size */
+		pi = ctx->blocksize_known ? pick(kw, t, ino, lblk) : -1;
+		t->cur = pi;
+		if (pi < 0)
+			return NULL;
+		w = &kw->v[pi];
+		w->started = true;
+		w->t_kbegin = ev->t;
+		/* its own mapping replaces a cached guess */
+		w->cached = false;
+		w->next_ext = 0;
+		w->ext_full = false;
+		free(w->done_map);
+		w->done_map = NULL;
+		if (w->b1 - w->b0 < 65536)
+			w->done_map = xcalloc(w->b1 - w->b0 + 1, 1);
+		w->next = lblk;
+		w->relook = UINT64_MAX;
+		ck_event_copy(&w->begin, ev);
+		kw->started++;
+		*started = true;
+		return w;
+	}
+	if (!w || lblk < w->b0 || lblk > w->b1)
+		return NULL;
+	if (id == EV_EXT4_MAP_BLOCKS_EXIT) {
+		add_ext(w, ev);
+		if (ck_s(ev, FK_RET) > 0) {
+			w->next = lblk + (uint64_t)ck_s(ev, FK_RET);
+			if (!((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CREATE))
+				w->relook = lblk;
+		}
+	}
+	if (ck_unwritten_map_extent(ev, &x)) {
+		/* cite the first mapping, by its exit (it has the pblk) */
+		if (!w->any_unwritten ||
+		    (w->umap.evid != EV_EXT4_MAP_BLOCKS_EXIT &&
+		     id == EV_EXT4_MAP_BLOCKS_EXIT && w->umap.lblk == x.lblk))
+			w->umap = x;
+		w->any_unwritten = true;
+	}
+	return w;
+}
+
+void ck_kw_free(struct ck_kwrites *kw)
+{
+	size_t i;
+
+	for (i = 0; i < kw->nthr; i++)
+		free(kw->thr[i].pend);
+	for (i = 0; i < kw->n; i++)
+		free(kw->v[i].done_map);
+	for (i = 0; i < kw->nfmap; i++)
+		free(kw->fmap[i].pblk);
+	free(kw->fmap);
+	free(kw->rq);
+	free(kw->thr);
+	free(kw->v);
+	free(kw->live);
+	free(kw->hash);
+	memset(kw, 0, sizeof(*kw));
+}
+
+bool ck_conversion_attempt(const struct ck_event *ev, struct ck_xent *x)
+{
+	uint32_t fl = (uint32_t)ck_u(ev, FK_FLAGS);
+
+	if (ck_conversion_extent(ev, x))
+		return true;
+	if (ck_id(ev) != EV_EXT4_MAP_BLOCKS_ENTER || !(fl & K_GB_CONVERT))
+		return false;
+	x->t = ev->t;
+	x->ino = ck_u(ev, FK_INO);
+	x->lblk = ck_u(ev, FK_LBLK);
+	x->len = ck_u(ev, FK_LEN);
+	x->flags = fl;
+	x->evid = (uint16_t)EV_EXT4_MAP_BLOCKS_ENTER;
+	return true;
+}

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checker on a 6.1-style trace: no iomap DIO events, only ext4 map /
+ * conversion / truncate / remove_space events and block requests. DIO
+ * writes are matched through their submitting thread's ext4 mapping. A
+ * clean history passes conversion_before_completion and truncate_waits_dio
+ * with something checked; a completion before its conversion fails the
+ * first, a request of an in-flight DIO completing inside a truncate fails
+ * the second, and a DIO in flight whose kernel end the trace cannot show
+ * makes it inconclusive.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "checker/checker.h"
+
+#define INO 12
+#define DEV 7340032
+#define MS 1000000ull
+#define TID 7 /* the submitting thread, in UST and kernel events */
+#define PBLK 1002 /* device block of lblk 2 (4 KiB blocks) */
+
+static struct ck_classes *cc;
+static struct ck_session *ses;
+static uint64_t seq;
+
+/* ev(t, name, "field", value, ..., NULL); "rwbs" takes a string. */
+static void ev(uint64_t t, const char *name, ...)
+{
+	const char *names[CK_MAX_FIELDS];
+	uint8_t types[CK_MAX_FIELDS];
+	struct ck_event e = { 0 };
+	unsigned n = 0;
+	bool ust = !strncmp(name, "iorace:", 7);
+	const char *k;
+	va_list ap;
+
+	if (ust) {
+		names[n] = "seq";
+		types[n] = CKF_U64;
+		e.v[n++] = seq++;
+	}
+	va_start(ap, name);
+	while ((k = va_arg(ap, const char *))) {
+		names[n] = k;
+		if (!strcmp(k, "rwbs")) {
+			types[n] = CKF_STR;
+			e.v[n++] = (uint64_t)(uintptr_t)va_arg(ap,
+							       const char *);
+			continue;
+		}
+		types[n] = ust ? CKF_U64 : CKF_S64;
+		e.v[n++] = (uint64_t)va_arg(ap, int64_t);
+	}
+	va_end(ap);
+	if (ust) {
+		names[n] = "tid";
+		types[n] = CKF_U64;
+		e.v[n++] = TID;
+	}
+	e.cls = ck_class_intern(cc, name, n, names, types);
+	e.t = t;
+	e.tid = ck_has(&e, FK_TID) ? (int64_t)ck_u(&e, FK_TID) : -1;
+	ck_session_event(ses, &e);
+}
+
+#define I(x) ((int64_t)(x))
+
+static void submit(uint64_t t, uint64_t id, int kind, uint64_t off,
+		   uint64_t len)
+{
+	ev(t, "iorace:op_submit", "id", I(id), "kind", I(kind), "file", I(0),
+	   "inode", I(INO), "off", I(off), "len", I(len), "flags",
+	   I(kind == OP_WRITE ? OPF_DIRECT : 0), "t", I(t), NULL);
+}
+
+static void complete(uint64_t t, uint64_t id, int kind, int64_t res)
+{
+	ev(t, "iorace:op_complete", "id", I(id), "kind", I(kind), "res",
+	   I(res), "t", I(t), NULL);
+}
+
+/* ext4 maps lblk..+n unwritten at pblk for the DIO in thread TID. */
+static void map_unwritten(uint64_t t, uint64_t lblk, uint64_t n,
+			  uint64_t pblk)
+{
+	ev(t, "ext4_ext_map_blocks_enter", "tid", I(TID), "dev", I(DEV),
+	   "ino", I(INO), "lblk", I(lblk), "len", I(n), "flags", I(0xb),
+	   NULL);
+	ev(t + 10, "ext4_ext_handle_unwritten_extents", "tid", I(TID), "dev",
+	   I(DEV), "ino", I(INO), "flags", I(0x2b), "lblk", I(lblk), "pblk",
+	   I(pblk), "len", I(n), "allocated", I(n), "newblk", I(pblk), NULL);
+	ev(t + 20, "ext4_ext_map_blocks_exit", "tid", I(TID), "dev", I(DEV),
+	   "ino", I(INO), "flags", I(0xb), "pblk", I(pblk), "lblk", I(lblk),
+	   "len", I(n), "mflags", I(0x830), "ret", I(n), NULL);
+}
+
+/* The end_io conversion in a worker. */
+static void convert(uint64_t t, uint64_t lblk, uint64_t n, uint64_t pblk)
+{
+	ev(t, "ext4_ext_map_blocks_enter", "tid", I(60), "dev", I(DEV), "ino",
+	   I(INO), "lblk", I(lblk), "len", I(n), "flags", I(0x13), NULL);
+	ev(t + 10, "ext4_ext_handle_unwritten_extents", "tid", I(60), "dev",
+	   I(DEV), "ino", I(INO), "flags", I(0x33), "lblk", I(lblk), "pblk",
+	   I(pblk), "len", I(n), "allocated", I(n), "newblk", I(pblk), NULL);
+	ev(t + 20, "ext4_ext_map_blocks_exit", "tid", I(60), "dev", I(DEV),
+	   "ino", I(INO), "flags", I(0x13), "pblk", I(pblk), "lblk", I(lblk),
+	   "len", I(n), "mflags", I(0x10), "ret", I(n), NULL);
+}
+
+static void rq(uint64_t t, bool issue, int64_t tid, uint64_t pblk,
+	       uint64_t n)
+{
+	if (issue)
+		ev(t, "block_rq_issue", "tid", I(tid), "dev", I(DEV), "sector",
+		   I(pblk * 8), "nr_sector", I(n * 8), "bytes", I(n * 4096),
+		   "rwbs", "WS", NULL);
+	else
+		ev(t, "block_rq_complete", "tid", I(tid), "dev", I(DEV),
+		   "sector", I(pblk * 8), "nr_sector", I(n * 8), "error", I(0),
+		   "rwbs", "WS", NULL);
+}
+
+struct broken {
+	bool late_convert; /* op 1 completes before its conversion */
+	bool rq_in_truncate; /* op 2's request ends inside the truncate */
+	bool unknown_dio; /* op 5: in flight, blocks never known */
+};
+
+static void history(const struct broken *b)
+{
+	uint64_t t;
+
+	cc = ck_classes_new();
+	ses = ck_session_new();
+	seq = 0;
+	ev(1 * MS, "iorace:run_info", "seed", I(7), "nfiles", I(1), NULL);
+	ev(2 * MS, "iorace:file_info", "file", I(0), "inode", I(INO),
+	   "initial_size", I(1 << 20), NULL);
+
+	/* op 1: DIO write of blocks 2-3 into the fallocated range */
+	t = 10 * MS;
+	submit(t, 1, OP_WRITE, 8192, 8192);
+	map_unwritten(t + 100, 2, 2, PBLK);
+	rq(t + 300, true, TID, PBLK, 2);
+	rq(t + 400, false, 0, PBLK, 2);
+	if (!b->late_convert)
+		convert(t + 500, 2, 2, PBLK);
+	complete(t + MS, 1, OP_WRITE, 8192);
+	if (b->late_convert)
+		convert(t + 2 * MS, 2, 2, PBLK);
+
+	/* op 2 overwrites them (no map event), reaped after a truncate */
+	t = 20 * MS;
+	submit(t, 2, OP_WRITE, 8192, 8192);
+	rq(t + 100, true, TID, PBLK, 2);
+	if (!b->rq_in_truncate)
+		rq(t + 200, false, 0, PBLK, 2);
+	/* op 4: submitted now, enters the kernel after the truncate */
+	submit(t + MS / 2, 4, OP_WRITE, 16384, 4096);
+	if (b->unknown_dio) /* op 5: never seen by the kernel trace */
+		submit(t + MS / 2 + 1000, 5, OP_WRITE, 65536, 4096);
+
+	/* op 3: truncate */
+	t = 21 * MS;
+	submit(t, 3, OP_TRUNCATE, 0, 0);
+	ev(t + 100, "ext4_truncate_enter", "tid", I(90), "dev", I(DEV), "ino",
+	   I(INO), "blocks", I(8), NULL);
+	ev(t + 150, "ext4_ext_remove_space", "tid", I(90), "dev", I(DEV),
+	   "ino", I(INO), "start", I(64), "end", I(0xfffffffe), "depth",
+	   I(0), NULL);
+	if (b->rq_in_truncate)
+		rq(t + 170, false, 0, PBLK, 2);
+	ev(t + 180, "ext4_ext_remove_space_done", "tid", I(90), "dev", I(DEV),
+	   "ino", I(INO), "start", I(64), "end", I(0xfffffffe), "depth",
+	   I(0), NULL);
+	ev(t + 200, "ext4_truncate_exit", "tid", I(90), "dev", I(DEV), "ino",
+	   I(INO), "blocks", I(4), NULL);
+	complete(t + MS, 3, OP_TRUNCATE, 0);
+	complete(t + MS + 1000, 2, OP_WRITE, 8192);
+
+	/* op 4 now maps block 4 (a hole), converted, completed */
+	t = 23 * MS;
+	map_unwritten(t, 4, 1, 2000);
+	rq(t + 100, true, TID, 2000, 1);
+	rq(t + 200, false, 0, 2000, 1);
+	convert(t + 300, 4, 1, 2000);
+	complete(t + MS, 4, OP_WRITE, 4096);
+	if (b->unknown_dio)
+		complete(t + MS + 1000, 5, OP_WRITE, 4096);
+}
+
+static const struct ck_inv_result *result(const char *name)
+{
+	unsigned i;
+
+	ck_session_finish(ses);
+	for (i = 0; i < CK_NINV; i++)
+		if (!strcmp(ck_session_result(ses, i)->name, name))
+			return ck_session_result(ses, i);
+	fail_msg("no invariant %s", name);
+	return NULL;
+}
+
+static void done(void)
+{
+	ck_session_free(ses);
+	ck_classes_free(cc);
+}
+
+static bool cites(const struct ck_inv_result *r, const char *s)
+{
+	unsigned i, j;
+
+	for (i = 0; i < r->nev; i++)
+		for (j = 0; j < r->ev[i].ncite; j++)
+			if (strstr(r->ev[i].cite[j].text, s))
+				return true;
+	return false;
+}
+
+static void test_clean_61_passes(void **state)
+{
+	struct broken b = { 0 };
+	const struct ck_inv_result *r;
+
+	(void)state;
+	history(&b);
+	r = result("conversion_before_completion");
+	if (r->status != CK_PASS)
+		fail_msg("conversion: %s (%s)", ck_status_name(r->status),
+			 r->note);
+	/* ops 1 and 4 needed conversion, found through their thread */
+	assert_int_equal(r->checked, 2);
+	assert_int_equal(ck_session_ctx(ses)->blocksize, 4096);
+	r = result("truncate_waits_dio");
+	if (r->status != CK_PASS)
+		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
+			 r->note);
+	assert_int_equal(r->checked, 1);
+	assert_int_equal(r->failed, 0);
+	/* op 2 had nothing left in the kernel, op 4 entered after */
+	assert_non_null(strstr(r->note, "2 DIO writes in flight"));
+	assert_non_null(strstr(r->note, "1 entered after"));
+	done();
+}
+
+static void test_completion_before_conversion_fails(void **state)
+{
+	struct broken b = { .late_convert = true };
+	const struct ck_inv_result *r;
+
+	(void)state;
+	history(&b);
+	r = result("conversion_before_completion");
+	assert_int_equal(r->status, CK_FAIL);
+	assert_int_equal(r->failed, 1);
+	assert_true(cites(r, "iorace:op_submit {id=1"));
+	assert_true(cites(r, "ext4_ext_map_blocks_exit"));
+	assert_true(cites(r, "iorace:op_complete {id=1"));
+	assert_int_equal(result("truncate_waits_dio")->status, CK_PASS);
+	done();
+}
+
+static void test_rq_inside_truncate_fails(void **state)
+{
+	struct broken b = { .rq_in_truncate = true };
+	const struct ck_inv_result *r;
+
+	(void)state;
+	history(&b);
+	r = result("truncate_waits_dio");
+	assert_int_equal(r->status, CK_FAIL);
+	assert_int_equal(r->failed, 1);
+	assert_non_null(strstr(r->ev[0].what, "DIO write 2"));
+	assert_true(cites(r, "iorace:op_submit {id=2"));
+	assert_true(cites(r, "ext4_truncate_enter"));
+	assert_true(cites(r, "block_rq_complete"));
+	assert_int_equal(result("conversion_before_completion")->status,
+			 CK_PASS);
+	done();
+}
+
+static void test_unknown_dio_inconclusive(void **state)
+{
+	struct broken b = { .unknown_dio = true };
+	const struct ck_inv_result *r;
+
+	(void)state;
+	history(&b);
+	r = result("truncate_waits_dio");
+	if (r->status != CK_INCONCLUSIVE)
+		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
+			 r->note);
+	assert_int_equal(r->skipped, 1);
+	assert_non_null(strstr(r->note, "1 of 3 DIO writes"));
+	done();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_61_passes),
+		cmocka_unit_test(test_completion_before_conversion_fails),
+		cmocka_unit_test(test_rq_inside_truncate_fails),
+		cmocka_unit_test(test_unknown_dio_inconclusive),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
