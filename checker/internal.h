@@ -111,6 +111,8 @@ struct ck_kwrite {
 	uint64_t t_rq_done, t_conv; /* last such events */
 };
 
+#define CK_FM_HOLE 1u
+
 #define CK_KW_RQ 1u
 #define CK_KW_CONV 2u
 
@@ -136,11 +138,15 @@ struct ck_kwrites {
 	uint64_t rq_t_issue;
 	uint64_t started; /* records started (map or cached), a counter */
 	uint64_t bs; /* block size b0/b1 were computed with */
-	/* per file: device block + 1 of each fs block (0 unknown) */
+	/*
+	 * Per inode, what map exits and removals said of each fs block:
+	 * 0 unknown, CK_FM_HOLE, else device block + 2. Blocks from tail_hole
+	 * on that are not in v are holes (a truncate removed them).
+	 */
 	struct {
 		uint64_t ino;
-		uint64_t *pblk;
-		uint64_t n;
+		uint64_t *v;
+		uint64_t n, tail_hole;
 	} *fmap;
 	unsigned nfmap;
 };
@@ -167,11 +173,12 @@ bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
 			   uint64_t sector, uint64_t nr, uint64_t *b0,
 			   uint64_t *b1);
 /*
- * For an op without map events of its own: take its device blocks from
- * what earlier map exits of the inode said (removed blocks forgotten).
- * False when a block is unknown.
+ * Complete w's mapping from what earlier map exits of the inode said (for
+ * an op that maps nothing of its own, or only part). 1 when every block
+ * is known, 0 when some is unknown, -1 when some is a hole (removed and
+ * not allocated since: no DIO can be writing it).
  */
-bool ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w);
+int ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w);
 /*
  * Nothing of w is left to do in the kernel now: its blocks are known,
  * those it mapped unwritten are converted and no write request on its

@@ -26,7 +26,11 @@
 #include "checker/internal.h"
 #include "common/util.h"
 
-/* Per file: blocks any op has touched so far (bitmap). */
+/*
+ * Per file: 512-byte sectors any op has touched so far (bitmap; sectors,
+ * not fs blocks: without iomap events the block size is learnt only
+ * after the first writes were submitted).
+ */
 struct touched {
 	uint8_t *bits;
 	uint64_t nbits;
@@ -77,7 +81,7 @@ struct conv_state {
 	struct ck_inv_result *r;
 };
 
-#define TOUCH_MAX_BLOCKS (64ull << 20)
+#define TOUCH_MAX_SECTORS (64ull << 20)
 
 static void *conv_init(struct ck_ctx *ctx, struct ck_inv_result *r)
 {
@@ -100,30 +104,36 @@ static struct touched *touched_of(struct conv_state *s, unsigned file)
 	return &s->tf[file];
 }
 
-/* Mark [b0, b1]; returns true when none of it was marked before. */
-static bool touch(struct touched *t, uint64_t b0, uint64_t b1)
+/* Whether any of sectors [s0, s1] was touched. */
+static bool touched_any(const struct touched *t, uint64_t s0, uint64_t s1)
 {
-	bool fresh = true;
 	uint64_t b;
 
-	if (b1 >= TOUCH_MAX_BLOCKS) {
+	for (b = s0; b <= s1 && b < t->nbits; b++)
+		if (t->bits[b / 8] & (1u << (b % 8)))
+			return true;
+	return false;
+}
+
+/* Mark sectors [s0, s1]. */
+static void touch(struct touched *t, uint64_t s0, uint64_t s1)
+{
+	uint64_t b;
+
+	if (s1 >= TOUCH_MAX_SECTORS) {
 		t->truncated = true; /* too big to track: give up */
-		return false;
+		return;
 	}
-	if (b1 >= t->nbits) {
-		uint64_t n = MAX(b1 + 1, t->nbits * 2);
+	if (s1 >= t->nbits) {
+		uint64_t n = MAX(s1 + 1, t->nbits * 2);
 
 		n = (n + 7) & ~7ull;
 		t->bits = xrealloc(t->bits, n / 8);
 		memset(t->bits + t->nbits / 8, 0, (n - t->nbits) / 8);
 		t->nbits = n;
 	}
-	for (b = b0; b <= b1; b++) {
-		if (t->bits[b / 8] & (1u << (b % 8)))
-			fresh = false;
+	for (b = s0; b <= s1; b++)
 		t->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-	}
-	return fresh;
 }
 
 static bool op_modifies(int kind)
@@ -163,9 +173,12 @@ static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
 	}
 	if (!op->len)
 		return;
+	/* fresh: nothing touched the fs blocks it writes (bs known) */
 	b0 = op->off / bs;
 	b1 = (op->off + op->len - 1) / bs;
-	fresh = touch(t, b0, b1);
+	fresh = ctx->blocksize_known &&
+		!touched_any(t, b0 * bs / 512, (b1 + 1) * bs / 512 - 1);
+	touch(t, op->off / 512, (op->off + op->len - 1) / 512);
 	if (op->kind != OP_WRITE || !(op->flags & OPF_DIRECT) || !fresh ||
 	    t->truncated || op->file >= ctx->nfiles ||
 	    op->off + op->len > ctx->initial_size[op->file])

@@ -304,23 +304,6 @@ static void mark(struct ck_kwrite *w, uint64_t b0, uint64_t b1, uint8_t bit)
 
 #define FMAP_MAX (1ull << 24)
 
-static uint64_t **fmap_of(struct ck_kwrites *kw, uint64_t ino, uint64_t **n)
-{
-	unsigned i;
-
-	for (i = 0; i < kw->nfmap; i++)
-		if (kw->fmap[i].ino == ino)
-			break;
-	if (i == kw->nfmap) {
-		kw->fmap = xrealloc(kw->fmap, (i + 1) * sizeof(*kw->fmap));
-		memset(&kw->fmap[i], 0, sizeof(*kw->fmap));
-		kw->fmap[i].ino = ino;
-		kw->nfmap++;
-	}
-	*n = &kw->fmap[i].n;
-	return &kw->fmap[i].pblk;
-}
-
 static bool fmap_has(const struct ck_kwrites *kw, uint64_t ino)
 {
 	unsigned i;
@@ -331,39 +314,77 @@ static bool fmap_has(const struct ck_kwrites *kw, uint64_t ino)
 	return false;
 }
 
-/* Learn lblk -> pblk from a map exit. */
+static unsigned fmap_idx(struct ck_kwrites *kw, uint64_t ino)
+{
+	unsigned i;
+
+	for (i = 0; i < kw->nfmap; i++)
+		if (kw->fmap[i].ino == ino)
+			return i;
+	kw->fmap = xrealloc(kw->fmap, (i + 1) * sizeof(*kw->fmap));
+	memset(&kw->fmap[i], 0, sizeof(*kw->fmap));
+	kw->fmap[i].ino = ino;
+	kw->fmap[i].tail_hole = UINT64_MAX;
+	kw->nfmap++;
+	return i;
+}
+
+static uint64_t fmap_get(const struct ck_kwrites *kw, unsigned fi,
+			 uint64_t b)
+{
+	if (b < kw->fmap[fi].n)
+		return kw->fmap[fi].v[b];
+	return b >= kw->fmap[fi].tail_hole ? CK_FM_HOLE : 0;
+}
+
+static void fmap_grow(struct ck_kwrites *kw, unsigned fi, uint64_t e)
+{
+	uint64_t n = kw->fmap[fi].n, nn, k;
+
+	if (e <= n)
+		return;
+	nn = MIN(MAX(e, n * 2), FMAP_MAX);
+	kw->fmap[fi].v = xrealloc(kw->fmap[fi].v, nn * sizeof(uint64_t));
+	for (k = n; k < nn; k++)
+		kw->fmap[fi].v[k] =
+			k >= kw->fmap[fi].tail_hole ? CK_FM_HOLE : 0;
+	kw->fmap[fi].n = nn;
+}
+
+/* Learn lblk -> pblk from a map exit (any inode: a run file may be set
+ * up before file_info names it). */
 static void fmap_learn(struct ck_kwrites *kw, const struct ck_event *ev)
 {
 	uint64_t lblk = ck_u(ev, FK_LBLK), pblk = ck_u(ev, FK_PBLK);
 	int64_t ret = ck_s(ev, FK_RET);
-	uint64_t **m, *n, k, e;
+	uint64_t k, e;
+	unsigned fi;
 
 	if (ret <= 0 || !pblk || lblk >= FMAP_MAX ||
 	    (kw->nfmap >= 64 && !fmap_has(kw, ck_u(ev, FK_INO))))
 		return;
-	m = fmap_of(kw, ck_u(ev, FK_INO), &n);
+	fi = fmap_idx(kw, ck_u(ev, FK_INO));
 	e = MIN(lblk + (uint64_t)ret, FMAP_MAX);
-	if (e > *n) {
-		uint64_t nn = MAX(e, *n * 2);
-
-		nn = MIN(nn, FMAP_MAX);
-		*m = xrealloc(*m, nn * sizeof(**m));
-		memset(*m + *n, 0, (nn - *n) * sizeof(**m));
-		*n = nn;
-	}
+	fmap_grow(kw, fi, e);
 	for (k = lblk; k < e; k++)
-		(*m)[k] = pblk + (k - lblk) + 1;
+		kw->fmap[fi].v[k] = pblk + (k - lblk) + 2;
 }
 
-/* Blocks [start, end] of ino were removed (truncate, punch). */
+/*
+ * Blocks [start, end] of ino were removed (truncate, punch): holes. With
+ * hole false, what they are is unknown (a trace without the removal).
+ */
 static void fmap_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start,
-			uint64_t end)
+			uint64_t end, bool hole)
 {
-	uint64_t **m, *n, k;
+	unsigned fi = fmap_idx(kw, ino);
+	uint64_t k;
 
-	m = fmap_of(kw, ino, &n);
-	for (k = start; k < *n && k <= end; k++)
-		(*m)[k] = 0;
+	for (k = start; k < kw->fmap[fi].n && k <= end; k++)
+		kw->fmap[fi].v[k] = hole ? CK_FM_HOLE : 0;
+	if (end >= 0xfffffffeull)
+		kw->fmap[fi].tail_hole =
+			hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
 }
 
 static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
@@ -431,40 +452,46 @@ static void on_conv(struct ck_kwrites *kw, const struct ck_xent *x)
 	}
 }
 
-bool ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w)
+int ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w)
 {
-	uint64_t **m, *n, b;
+	unsigned k0, fi = fmap_idx(kw, w->ino);
+	int ret = 1;
+	uint64_t b;
 
-	if (w->started)
-		return false;
-	m = fmap_of(kw, w->ino, &n);
-	w->next_ext = 0;
-	w->ext_full = false;
+	if (!w->started)
+		w->next_ext = 0;
+	k0 = w->next_ext;
 	for (b = w->b0; b <= w->b1; b++) {
-		uint64_t p = b < *n ? (*m)[b] : 0;
+		uint64_t p = fmap_get(kw, fi, b);
 		unsigned k = w->next_ext;
 
-		if (!p) {
-			w->next_ext = 0;
-			return false;
+		if (ext_of(w, b) >= 0)
+			continue; /* its own mapping */
+		if (p < 2) {
+			ret = p == CK_FM_HOLE || ret < 0 ? -1 : 0;
+			continue;
 		}
-		if (k && w->ext[k - 1].lblk + w->ext[k - 1].len == b &&
-		    w->ext[k - 1].pblk + w->ext[k - 1].len == p - 1) {
+		p -= 2;
+		if (k > k0 && w->ext[k - 1].lblk + w->ext[k - 1].len == b &&
+		    w->ext[k - 1].pblk + w->ext[k - 1].len == p) {
 			w->ext[k - 1].len++;
 			continue;
 		}
 		if (k == CK_KW_EXT) {
-			w->next_ext = 0;
-			return false;
+			ret = ret < 0 ? -1 : 0;
+			break;
 		}
 		w->ext[k].lblk = b;
-		w->ext[k].pblk = p - 1;
+		w->ext[k].pblk = p;
 		w->ext[k].len = 1;
 		w->ext[k].unwritten = false;
 		w->next_ext++;
 	}
-	w->cached = true;
-	return true;
+	if (ret <= 0)
+		w->next_ext = k0;
+	else if (!w->started)
+		w->cached = true;
+	return ret;
 }
 
 bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
@@ -527,16 +554,16 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 			on_rq(kw, ctx, ev);
 		return NULL;
 	case EV_EXT4_REMOVE_SPACE:
-		if (ck_kernel_dev_ok(ctx, ev) && fmap_has(kw, ino))
+		if (ck_kernel_dev_ok(ctx, ev))
 			fmap_forget(kw, ino, ck_u(ev, FK_START),
-				    ck_u(ev, FK_END));
+				    ck_u(ev, FK_END), true);
 		return NULL;
 	case EV_EXT4_TRUNCATE_EXIT:
 	case EV_EXT4_PUNCH_HOLE:
 		/* a trace without the removal itself: forget it all */
 		if (!ctx->kseen[EV_EXT4_REMOVE_SPACE] &&
 		    ck_kernel_dev_ok(ctx, ev) && fmap_has(kw, ino))
-			fmap_forget(kw, ino, 0, UINT64_MAX);
+			fmap_forget(kw, ino, 0, UINT64_MAX, false);
 		return NULL;
 	case EV_EXT4_MAP_BLOCKS_ENTER:
 	case EV_EXT4_MAP_BLOCKS_EXIT:
@@ -547,7 +574,6 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 	}
 	if (!ck_kernel_dev_ok(ctx, ev) || ev->tid < 0)
 		return NULL;
-	/* any inode: the file may be set up before file_info names it */
 	if (id == EV_EXT4_MAP_BLOCKS_EXIT)
 		fmap_learn(kw, ev);
 	if (ck_conversion_attempt(ev, &x))
@@ -620,7 +646,7 @@ void ck_kw_free(struct ck_kwrites *kw)
 	for (i = 0; i < kw->n; i++)
 		free(kw->v[i].done_map);
 	for (i = 0; i < kw->nfmap; i++)
-		free(kw->fmap[i].pblk);
+		free(kw->fmap[i].v);
 	free(kw->fmap);
 	free(kw->rq);
 	free(kw->thr);
