@@ -60,8 +60,7 @@ struct tw_state {
 	size_t npr, prcap;
 	uint64_t seen_started;
 	uint64_t unres_nomap;
-	uint64_t anchors61, punch61, inflight61, done61, later61, unres61;
-	bool *active61; /* per file: inside truncate_enter..exit */
+	uint64_t anchors61, inflight61, done61, later61, unres61;
 	bool *buffered; /* per file: a buffered write was seen */
 	unsigned n61;
 };
@@ -139,9 +138,7 @@ static void grow61(struct tw_state *s, unsigned f)
 	if (f < s->n61)
 		return;
 	n = MAX(f + 1, s->n61 * 2);
-	s->active61 = xrealloc(s->active61, n * sizeof(bool));
 	s->buffered = xrealloc(s->buffered, n * sizeof(bool));
-	memset(s->active61 + s->n61, 0, (n - s->n61) * sizeof(bool));
 	memset(s->buffered + s->n61, 0, (n - s->n61) * sizeof(bool));
 	s->n61 = n;
 }
@@ -175,21 +172,31 @@ static void fail61(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
 	pair_del(s, pi);
 }
 
-/* A truncate/punch is removing blocks of file f: pair its DIOs in flight. */
+/*
+ * A truncate/punch is removing blocks [start, end] of file f
+ * (ext4_ext_remove_space, after inode_dio_wait() when it waits): pair the
+ * DIOs in flight on them. Only those: a truncate to the same size removes
+ * blocks past EOF without waiting for DIO (ext4_setattr, 6.1).
+ */
 static void anchor61(struct tw_state *s, struct ck_ctx *ctx,
 		     const struct ck_event *ev, int f)
 {
-	uint64_t bs = ctx->blocksize;
+	uint64_t bs = ctx->blocksize, start = ck_u(ev, FK_START);
+	uint64_t end = ck_u(ev, FK_END);
 	bool started;
 	size_t i;
 	int fill;
 
+	grow_array((void **)&s->truncs, &s->trcap, s->ntr + 1,
+		   sizeof(*s->truncs));
+	ck_event_copy(&s->truncs[s->ntr++], ev);
 	s->anchors61++;
 	for (i = 0; i < s->kw.nlive; i++) {
 		size_t wi = s->kw.live[i];
 		const struct ck_kwrite *w = &s->kw.v[wi];
 
-		if (w->file != (uint32_t)f || w->t_submit >= ev->t || w->done)
+		if (w->file != (uint32_t)f || w->t_submit >= ev->t ||
+		    w->done || w->b1 < start || w->b0 > end)
 			continue;
 		s->inflight61++;
 		fill = w->ext_full ? 0 : ck_kw_fill_from_map(&s->kw,
@@ -333,6 +340,12 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	int f;
 
 	event61(s, ctx, ev);
+	/* before the tracker forgets the removed blocks */
+	if (id == EV_EXT4_REMOVE_SPACE && ck_kernel_dev_ok(ctx, ev)) {
+		f = ck_file_of_inode(ctx, ck_u(ev, FK_INO));
+		if (f >= 0)
+			anchor61(s, ctx, ev, f);
+	}
 	w = ck_kw_event(&s->kw, ctx, ev, &started);
 	(void)w;
 	started61(s);
@@ -356,28 +369,6 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		return;
 	fs = fs_of(s, (unsigned)f);
 	grow61(s, (unsigned)f);
-	switch (id) {
-	case EV_EXT4_TRUNCATE_ENTER:
-		s->active61[f] = true;
-		break;
-	case EV_EXT4_TRUNCATE_EXIT:
-		s->active61[f] = false;
-		break;
-	case EV_EXT4_PUNCH_HOLE:
-		s->punch61++;
-		break;
-	case EV_EXT4_REMOVE_SPACE:
-		/* a punch (truncate has its own anchor) */
-		if (!s->active61[f]) {
-			grow_array((void **)&s->truncs, &s->trcap, s->ntr + 1,
-				   sizeof(*s->truncs));
-			ck_event_copy(&s->truncs[s->ntr++], ev);
-			anchor61(s, ctx, ev, f);
-		}
-		return;
-	default:
-		break;
-	}
 
 	switch (id) {
 	case EV_IOMAP_DIO_RW_BEGIN:
@@ -415,8 +406,6 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		if (id == EV_EXT4_TRUNCATE_ENTER)
 			fs->active = (long)s->ntr;
 		s->ntr++;
-		if (id == EV_EXT4_TRUNCATE_ENTER)
-			anchor61(s, ctx, ev, f);
 		return;
 	case EV_EXT4_TRUNCATE_EXIT:
 		fs->active = -1;
@@ -459,13 +448,13 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 		r->status = CK_FAIL;
 		return;
 	}
-	if (s->punch61 && !ctx->kseen[EV_EXT4_REMOVE_SPACE]) {
+	if (s->iorace_truncs && !ctx->kseen[EV_EXT4_REMOVE_SPACE]) {
 		r->status = CK_INCONCLUSIVE;
 		snprintf(r->note, sizeof(r->note),
-			 "%" PRIu64 " punches but no ext4_ext_remove_space "
-			 "(without iomap events the punch event precedes its "
-			 "DIO wait)",
-			 s->punch61);
+			 "no iomap events and no ext4_ext_remove_space: which "
+			 "blocks %" PRIu64 " truncate/punch ops removed, and "
+			 "when, is unknown",
+			 s->iorace_truncs);
 		return;
 	}
 	if (!r->checked) {
@@ -479,7 +468,7 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 		snprintf(r->note, sizeof(r->note),
 			 "no iomap events: %" PRIu64 " of %" PRIu64
 			 " DIO writes in flight at %" PRIu64
-			 " truncate/punch have no kernel end in the trace "
+			 " block removals have no kernel end in the trace "
 			 "(%" PRIu64 " of them no known blocks either)",
 			 r->skipped, s->inflight61, r->checked,
 			 s->unres_nomap);
@@ -487,7 +476,7 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 	}
 	r->status = CK_PASS;
 	snprintf(r->note, sizeof(r->note),
-		 "no iomap events: %" PRIu64 " truncate/punch, %" PRIu64
+		 "no iomap events: %" PRIu64 " block removals, %" PRIu64
 		 " DIO writes in flight: %" PRIu64 " had nothing left in the "
 		 "kernel (converted, no request in flight), %" PRIu64
 		 " entered after",
@@ -560,7 +549,6 @@ static void tw_free(void *st)
 	free(s->truncs);
 	ck_kw_free(&s->kw);
 	free(s->pr);
-	free(s->active61);
 	free(s->buffered);
 	free(s);
 }

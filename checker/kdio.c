@@ -593,7 +593,13 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 			w->relook = UINT64_MAX;
 			return w;
 		}
-		/* op blocks are only known with the block size */
+		/*
+		 * Only an allocating map starts a DIO: a lookup may be
+		 * ext4_overwrite_io() deciding the lock, before the DIO
+		 * waits for i_rwsem. Op blocks need the block size.
+		 */
+		if (!((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CREATE))
+			return NULL;
 		pi = ctx->blocksize_known ? pick(kw, t, ino, lblk) : -1;
 		t->cur = pi;
 		if (pi < 0)

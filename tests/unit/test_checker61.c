@@ -173,12 +173,12 @@ static void history(const struct broken *b)
 	ev(t + 100, "ext4_truncate_enter", "tid", I(90), "dev", I(DEV), "ino",
 	   I(INO), "blocks", I(8), NULL);
 	ev(t + 150, "ext4_ext_remove_space", "tid", I(90), "dev", I(DEV),
-	   "ino", I(INO), "start", I(64), "end", I(0xfffffffe), "depth",
+	   "ino", I(INO), "start", I(0), "end", I(0xfffffffe), "depth",
 	   I(0), NULL);
 	if (b->rq_in_truncate)
 		rq(t + 170, false, 0, PBLK, 2);
 	ev(t + 180, "ext4_ext_remove_space_done", "tid", I(90), "dev", I(DEV),
-	   "ino", I(INO), "start", I(64), "end", I(0xfffffffe), "depth",
+	   "ino", I(INO), "start", I(0), "end", I(0xfffffffe), "depth",
 	   I(0), NULL);
 	ev(t + 200, "ext4_truncate_exit", "tid", I(90), "dev", I(DEV), "ino",
 	   I(INO), "blocks", I(4), NULL);
@@ -280,7 +280,7 @@ static void test_rq_inside_truncate_fails(void **state)
 	assert_int_equal(r->failed, 1);
 	assert_non_null(strstr(r->ev[0].what, "DIO write 2"));
 	assert_true(cites(r, "iorace:op_submit {id=2"));
-	assert_true(cites(r, "ext4_truncate_enter"));
+	assert_true(cites(r, "ext4_ext_remove_space"));
 	assert_true(cites(r, "block_rq_complete"));
 	assert_int_equal(result("conversion_before_completion")->status,
 			 CK_PASS);
