@@ -69,11 +69,14 @@ void ck_filelists_free(struct ck_filelists *fl);
 /*
  * The kernel side of iorace's DIO writes without iomap events (6.1): a DIO
  * write is recognised by the ext4_ext_map_blocks_* events of the thread
- * that submitted it (io_submit maps in the caller, in submission order),
- * from its op_submit on: a map_blocks_enter at the op's first block (or
- * the first not yet mapped pending op holding that block) starts it, the
- * following map events of the thread continue it while they follow on.
- * Its exits give the device blocks (pblk) and which blocks were unwritten.
+ * that submitted it (io_submit maps in the caller), from its op_submit on:
+ * an allocating map_blocks_enter (EXT4_GET_BLOCKS_CREATE) at the op's first
+ * block (else the first pending op of the thread holding that block)
+ * starts it, and the thread's following map events continue it while they
+ * follow on. Its exits give the device blocks (pblk) and which blocks were
+ * unwritten; block_rq_complete and conversions mark its blocks done. An
+ * overwrite of cached written blocks maps nothing: its device blocks come
+ * from a per-inode map of earlier exits, with holes from removals.
  */
 #define CK_KW_EXT 8
 
@@ -87,7 +90,7 @@ struct ck_kwrite {
 	uint64_t t_submit; /* trace time of op_submit */
 	uint64_t t_kbegin; /* first map event of the thread for it; 0 none */
 	uint64_t next, relook; /* lblk a continuation may start at */
-	bool started, passed, done;
+	bool started, done;
 	/*
 	 * No map event of its own yet (an overwrite found in the extent
 	 * cache, or not in the kernel yet): ext came from earlier map exits
@@ -108,7 +111,6 @@ struct ck_kwrite {
 	 * of its sectors (issued after the start), bit 1 a conversion.
 	 */
 	uint8_t *done_map;
-	uint64_t t_rq_done, t_conv; /* last such events */
 };
 
 #define CK_FM_HOLE 1u
@@ -136,7 +138,7 @@ struct ck_kwrites {
 	size_t nrq, rqcap;
 	/* issue time of the request the last block_rq_complete ended; 0 none */
 	uint64_t rq_t_issue;
-	uint64_t started; /* records started (map or cached), a counter */
+	uint64_t started; /* records started so far */
 	uint64_t bs; /* block size b0/b1 were computed with */
 	/*
 	 * Per inode, what map exits and removals said of each fs block:
@@ -153,20 +155,14 @@ struct ck_kwrites {
 
 /*
  * Feed every event (in time order). Returns the record a kernel event was
- * attributed to, else NULL; *started tells that this event started it (a
- * request issue may start several: watch kw->started for those).
+ * attributed to, else NULL; *started tells that this event started it
+ * (kw->started counts them).
  */
 struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 			      const struct ck_event *ev, bool *started);
 struct ck_kwrite *ck_kw_find(struct ck_kwrites *kw, uint64_t id);
 /* Whether lblk is unwritten in w's mapping. */
 bool ck_kw_unwritten(const struct ck_kwrite *w, uint64_t lblk);
-/*
- * The DIO is over in the kernel: every block its mapping made unwritten
- * has been converted, every other one had its request complete. False
- * when a block's mapping is unknown.
- */
-bool ck_kw_finished(const struct ck_kwrite *w);
 void ck_kw_free(struct ck_kwrites *kw);
 /* Blocks [b0, b1] of w whose device sectors meet [sector, +nr). */
 bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
@@ -186,8 +182,6 @@ int ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w);
  */
 bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
 		uint64_t bs);
-/* Device block of lblk in w's mapping, false when unknown. */
-bool ck_kw_pblk(const struct ck_kwrite *w, uint64_t lblk, uint64_t *pblk);
 /*
  * A conversion of unwritten extents: handle_unwritten with CONVERT or a
  * map enter with EXT4_GET_BLOCKS_CONVERT (that one fires even when the

@@ -13,8 +13,14 @@
  *    the op's lifetime; conversions count from the DIO's begin on;
  *  - the op stream alone: the range lies below the file's initial size
  *    (fallocated or sparse: either way ext4 6.x allocates unwritten for a
- *    DIO write inside i_size), no other op touched it before this write
- *    completed and the file was never truncated before then.
+ *    DIO write inside i_size), no other op touched its fs blocks before
+ *    this write completed and the file was never truncated before then
+ *    (judged once the block size is known);
+ *  - without iomap events (6.1): the ext4 mapping of the thread that
+ *    submitted it (struct ck_kwrites), from its first allocating map on;
+ *    a missing conversion fails it only when its own block requests had
+ *    completed before its completion (otherwise the mapping may be a later
+ *    DIO's at the same offset), else it is skipped.
  * Conversion events: ext4_ext_handle_unwritten_extents with CONVERT (the
  * end_io path) and ext4_ext_convert_to_initialized_{enter,fastpath}.
  */

@@ -12,6 +12,19 @@
  * with neither before the truncate and whose iomap_dio_complete comes
  * after it is a violation. A DIO whose completion is never traced is
  * counted as skipped, never as a failure.
+ *
+ * Without iomap events (6.1, whose ext4_punch_hole event also comes before
+ * its inode_dio_wait()), the anchor is ext4_ext_remove_space [start, end]
+ * (truncate and punch, after the wait) and the DIOs are those of the op
+ * stream in flight on the removed blocks, seen through struct ck_kwrites.
+ * At the anchor each one either has nothing left in the kernel (its
+ * unwritten blocks converted, no write request on its sectors in flight),
+ * or is not in the kernel yet (its blocks a hole, or it maps them later),
+ * or stays open: a write request on its sectors issued before the anchor
+ * and completing after it, or a conversion of its unwritten blocks after
+ * it (with no DIO mapping them again in between), is a failure; an open
+ * one reaped without either is counted, and makes the result
+ * inconclusive.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -178,7 +178,7 @@ static long pick(struct ck_kwrites *kw, struct ck_kwthr *t, uint64_t ino,
 	for (i = 0; i < t->n; i++) {
 		const struct ck_kwrite *w = &kw->v[t->pend[i]];
 
-		if (w->started || w->passed || w->ino != ino)
+		if (w->started || w->ino != ino)
 			continue;
 		if (w->b0 == lblk) {
 			exact = (long)i;
@@ -244,25 +244,6 @@ bool ck_kw_unwritten(const struct ck_kwrite *w, uint64_t lblk)
 	int i = ext_of(w, lblk);
 
 	return i >= 0 && w->ext[i].unwritten;
-}
-
-bool ck_kw_finished(const struct ck_kwrite *w)
-{
-	uint64_t b;
-	int i;
-
-	if (!w->t_kbegin || !w->done_map || w->ext_full)
-		return false;
-	for (b = w->b0; b <= w->b1; b++) {
-		uint8_t d = w->done_map[b - w->b0];
-
-		i = ext_of(w, b);
-		if (i < 0)
-			return false;
-		if (!(d & (w->ext[i].unwritten ? CK_KW_CONV : CK_KW_RQ)))
-			return false;
-	}
-	return true;
 }
 
 bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
@@ -431,7 +412,6 @@ static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
 					   &b1))
 			continue;
 		mark(w, b0, b1, CK_KW_RQ);
-		w->t_rq_done = ev->t;
 	}
 }
 
@@ -448,7 +428,6 @@ static void on_conv(struct ck_kwrites *kw, const struct ck_xent *x)
 		    x->lblk > w->b1 || x->lblk + x->len - 1 < w->b0)
 			continue;
 		mark(w, x->lblk, x->lblk + x->len - 1, CK_KW_CONV);
-		w->t_conv = x->t;
 	}
 }
 
@@ -516,16 +495,6 @@ bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
 		    ck_kw_sectors_overlap(w, bs, kw->rq[i].sector,
 					  kw->rq[i].nr, &b0, &b1))
 			return false;
-	return true;
-}
-
-bool ck_kw_pblk(const struct ck_kwrite *w, uint64_t lblk, uint64_t *pblk)
-{
-	int i = ext_of(w, lblk);
-
-	if (i < 0)
-		return false;
-	*pblk = w->ext[i].pblk + (lblk - w->ext[i].lblk);
 	return true;
 }
 
