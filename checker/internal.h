@@ -136,6 +136,7 @@ struct ck_kwrites {
 	size_t hcap;
 	struct ck_kwrq *rq; /* block requests in flight */
 	size_t nrq, rqcap;
+	uint64_t rq_issued; /* block_rq_issue events on the fs's device */
 	/* issue time of the request the last block_rq_complete ended; 0 none */
 	uint64_t rq_t_issue;
 	uint64_t started; /* records started so far */
@@ -178,7 +179,8 @@ int ck_kw_fill_from_map(struct ck_kwrites *kw, struct ck_kwrite *w);
 /*
  * Nothing of w is left to do in the kernel now: its blocks are known,
  * those it mapped unwritten are converted and no write request on its
- * sectors is in flight.
+ * sectors is in flight (never true for written blocks when the trace has
+ * no block request of the device, e.g. under a bio-based dm target).
  */
 bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
 		uint64_t bs);

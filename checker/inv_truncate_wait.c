@@ -482,9 +482,12 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 			 "no iomap events: %" PRIu64 " of %" PRIu64
 			 " DIO writes in flight at %" PRIu64
 			 " block removals have no kernel end in the trace "
-			 "(%" PRIu64 " of them no known blocks either)",
+			 "(%" PRIu64 " of them no known blocks either)%s",
 			 r->skipped, s->inflight61, r->checked,
-			 s->unres_nomap);
+			 s->unres_nomap,
+			 s->kw.rq_issued ? ""
+					 : "; no block request of the fs's "
+					   "device traced");
 		return;
 	}
 	r->status = CK_PASS;

@@ -383,6 +383,7 @@ static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		}
 		grow_array((void **)&kw->rq, &kw->rqcap, kw->nrq + 1,
 			   sizeof(*kw->rq));
+		kw->rq_issued++;
 		kw->rq[kw->nrq++] = (struct ck_kwrq){
 			sector, nr, ev->t,
 			ck_has(ev, FK_RWBS) &&
@@ -488,6 +489,9 @@ bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
 			return false;
 		if (w->ext[e].unwritten &&
 		    (!w->done_map || !(w->done_map[b - w->b0] & CK_KW_CONV)))
+			return false;
+		/* written blocks: only requests could show it is over */
+		if (!w->ext[e].unwritten && !kw->rq_issued)
 			return false;
 	}
 	for (i = 0; i < kw->nrq; i++)
