@@ -18,4 +18,14 @@ grep -q '^IORACE-EXIT: 3' "$R/console.log" && pass "exit sentinel" ||
 [ -s "$R/kernel.log" ] && pass "kernel.log saved" || fail "no kernel.log"
 grep -qE '^accel: (kvm|tcg)$' "$R/vm-report.txt" && pass "accel reported" ||
 	fail "no accel in the report"
+
+# A working dir under a path the guest mounts tmpfs over (/var/tmp here, as
+# a CI clone under /tmp or /root would be) stays visible there.
+W=$T/cwd
+mkdir -p "$W" && echo host-file >"$W/marker"
+(cd "$W" && "$TOP/ci/vm" --timeout 180 --results "$T/res2" -- \
+	sh -c 'echo "$(pwd) $(cat marker)" >"$0/seen"' "$T/res2")
+expect_eq "masked cwd: ci/vm exit status" "$?" 0
+expect_eq "masked cwd visible in the guest" "$(cat "$T/res2/seen" 2>/dev/null)" \
+	"$W host-file"
 done_
