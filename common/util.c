@@ -93,15 +93,30 @@ int parse_duration(const char *s, uint64_t *out_ns)
 	return 0;
 }
 
+int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int parse_bool(const char *s, bool *out)
 {
-	if (!strcmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes") ||
-	    !strcasecmp(s, "on")) {
+	if (!strcmp(s, "1") || !strcasecmp(s, "true") ||
+	    !strcasecmp(s, "yes") || !strcasecmp(s, "on")) {
 		*out = true;
 		return 0;
 	}
-	if (!strcmp(s, "0") || !strcasecmp(s, "false") || !strcasecmp(s, "no") ||
-	    !strcasecmp(s, "off")) {
+	if (!strcmp(s, "0") || !strcasecmp(s, "false") ||
+	    !strcasecmp(s, "no") || !strcasecmp(s, "off")) {
 		*out = false;
 		return 0;
 	}

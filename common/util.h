@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <time.h>
 
-#define SECTOR_SIZE 512u
+#define SECTOR_SIZE  512u
 #define SECTOR_SHIFT 9
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define NSEC_PER_SEC 1000000000ull
+#define MIN(a, b)     ((a) < (b) ? (a) : (b))
+#define MAX(a, b)     ((a) > (b) ? (a) : (b))
+#define NSEC_PER_SEC  1000000000ull
 #define NSEC_PER_MSEC 1000000ull
 
 /* Exit codes of the iorace binary. */
@@ -48,15 +48,17 @@ int parse_size(const char *s, uint64_t *out);
 /* Parse "2s", "500ms", "10us", "100ns", "3" (seconds) into ns. */
 int parse_duration(const char *s, uint64_t *out_ns);
 int parse_bool(const char *s, bool *out);
+/* A plain decimal integer <= max (no sign, no suffix); 0 or -1. */
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Messages go to stderr prefixed with "iorace: ". */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int verbose;
-#define dbg(...)                               \
-	do {                                   \
-		if (verbose)                   \
-			msg(__VA_ARGS__);      \
+#define dbg(...)                                                               \
+	do {                                                                   \
+		if (verbose)                                                   \
+			msg(__VA_ARGS__);                                      \
 	} while (0)
 
 void *xmalloc(size_t n);

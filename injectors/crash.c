@@ -273,21 +273,6 @@ size_t crash_check_files(struct run *r, const char *mnt, uint64_t t,
 	return bad;
 }
 
-static void close_run_files(struct run *r)
-{
-	for (unsigned i = 0; r->files && i < r->nfiles; i++) {
-		struct run_file *f = &r->files[i];
-
-		if (f->fd_direct >= 0)
-			close(f->fd_direct);
-		if (f->fd_dsync >= 0)
-			close(f->fd_dsync);
-		if (f->fd_buffered >= 0)
-			close(f->fd_buffered);
-		f->fd_direct = f->fd_dsync = f->fd_buffered = -1;
-	}
-}
-
 int inject_after_workload(struct run *r)
 {
 	struct inject_run *ir = r->inj;
@@ -320,7 +305,7 @@ int inject_after_workload(struct run *r)
 
 	t = atomic_load(&ir->t_crash);
 	tr_inject("crash", "remount", 0);
-	close_run_files(r);
+	run_close_files(r);
 	if (scratch_unmount(&r->scratch) < 0) {
 		msg("crash: unmount failed");
 		return EXIT_CANNOT_RUN;

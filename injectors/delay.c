@@ -58,17 +58,6 @@ static int why_(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-static int parse_u64s(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -1 : 0;
-}
-
 /* POINT:SITE[:fN] */
 static int parse_where(char *s, struct inj_delay *d, char *why, size_t len)
 {
@@ -100,7 +89,8 @@ static int parse_where(char *s, struct inj_delay *d, char *why, size_t len)
 	d->site = k;
 	d->file = -1;
 	if (filt) {
-		if (filt[0] != 'f' || parse_u64s(filt + 1, &v) || v > 1023)
+		if (filt[0] != 'f' || parse_u64(filt + 1, UINT64_MAX, &v) ||
+		    v > 1023)
 			return why_(why, len, "filter '%s': expected fN", filt);
 		d->file = (int)v;
 	}
@@ -131,11 +121,11 @@ static int parse_dur(char *s, struct inj_delay *d, char *why, size_t len)
 static int parse_when(const char *s, struct inj_delay *d, char *why, size_t len)
 {
 	if (!strncmp(s, "inflight>=", 10)) {
-		if (parse_u64s(s + 10, &d->when_arg) || !d->when_arg)
+		if (parse_u64(s + 10, UINT64_MAX, &d->when_arg) || !d->when_arg)
 			return why_(why, len, "when=%s: expected N >= 1", s);
 		d->when = IW_INFLIGHT;
 	} else if (!strncmp(s, "after_completions=", 18)) {
-		if (parse_u64s(s + 18, &d->when_arg))
+		if (parse_u64(s + 18, UINT64_MAX, &d->when_arg))
 			return why_(why, len, "when=%s: expected K >= 0", s);
 		d->when = IW_AFTER_COMPLETIONS;
 	} else if (!strcmp(s, "truncating")) {
@@ -191,7 +181,8 @@ int inject_parse_delay(const char *spec, struct inj_delay *d, char *why,
 			if (have_p || have_every)
 				return why_(why, len,
 					    "only one of p= and every=");
-			if (parse_u64s(tok + 6, &d->every) || !d->every)
+			if (parse_u64(tok + 6, UINT64_MAX, &d->every) ||
+			    !d->every)
 				return why_(why, len, "%s: expected N >= 1",
 					    tok);
 			have_every = true;
@@ -204,7 +195,8 @@ int inject_parse_delay(const char *spec, struct inj_delay *d, char *why,
 		} else if (!strncmp(tok, "count=", 6)) {
 			if (have_count)
 				return why_(why, len, "duplicate count=");
-			if (parse_u64s(tok + 6, &d->count) || !d->count)
+			if (parse_u64(tok + 6, UINT64_MAX, &d->count) ||
+			    !d->count)
 				return why_(why, len, "%s: expected N >= 1",
 					    tok);
 			have_count = true;
@@ -287,7 +279,7 @@ static int parse_ms_list(const char *val, unsigned *v, unsigned max,
 	snprintf(buf, sizeof(buf), "%s", val);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (*n == max || parse_u64s(tok, &x) || x > 600000)
+		if (*n == max || parse_u64(tok, UINT64_MAX, &x) || x > 600000)
 			return -1;
 		v[(*n)++] = (unsigned)x;
 	}
@@ -309,7 +301,7 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 		size_t fl = strlen(feat);
 
 		if (i < 2) {
-			if (parse_u64s(tok, &v) || v > 86400)
+			if (parse_u64(tok, UINT64_MAX, &v) || v > 86400)
 				return why_(why, len,
 					    "dm_flakey: '%s' is not seconds",
 					    tok);
@@ -402,7 +394,7 @@ static int parse_crash(struct inject_conf *c, const char *val, char *why,
 		if (c->crash == CRASH_TIME) {
 			if (parse_duration(buf + n, &c->crash_arg))
 				return why_(why, len, "crash=time:DUR");
-		} else if (parse_u64s(buf + n, &c->crash_arg) ||
+		} else if (parse_u64(buf + n, UINT64_MAX, &c->crash_arg) ||
 			   !c->crash_arg) {
 			return why_(why, len, "crash=%s: N >= 1 expected", buf);
 		}
@@ -427,11 +419,12 @@ static int parse_dm_start(struct inject_conf *c, const char *val, char *why,
 			return 0;
 	} else if (!strncmp(val, "after_fsync:", 12)) {
 		c->dm_start = DMS_AFTER_FSYNC;
-		if (!parse_u64s(val + 12, &c->dm_start_arg) && c->dm_start_arg)
+		if (!parse_u64(val + 12, UINT64_MAX, &c->dm_start_arg) &&
+		    c->dm_start_arg)
 			return 0;
 	} else if (!strncmp(val, "after_completions:", 18)) {
 		c->dm_start = DMS_AFTER_COMPLETIONS;
-		if (!parse_u64s(val + 18, &c->dm_start_arg))
+		if (!parse_u64(val + 18, UINT64_MAX, &c->dm_start_arg))
 			return 0;
 	}
 	return why_(why, len,

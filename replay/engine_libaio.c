@@ -36,6 +36,16 @@ struct aio_priv {
 	unsigned nerr;
 };
 
+static void aio_free(struct aio_priv *p)
+{
+	free(p->iocbs);
+	free(p->freel);
+	free(p->subq);
+	free(p->events);
+	free(p->errq);
+	free(p);
+}
+
 static int aio_init(struct engine_ctx *ctx, unsigned depth)
 {
 	struct aio_priv *p;
@@ -66,12 +76,7 @@ static int aio_init(struct engine_ctx *ctx, unsigned depth)
 	ctx->priv = p;
 	return 0;
 fail:
-	free(p->iocbs);
-	free(p->freel);
-	free(p->subq);
-	free(p->events);
-	free(p->errq);
-	free(p);
+	aio_free(p);
 	return rc;
 }
 
@@ -198,12 +203,7 @@ static void aio_exit(struct engine_ctx *ctx)
 		return;
 	/* io_destroy waits for whatever is still in flight */
 	io_destroy(p->ioctx);
-	free(p->iocbs);
-	free(p->freel);
-	free(p->subq);
-	free(p->events);
-	free(p->errq);
-	free(p);
+	aio_free(p);
 	ctx->priv = NULL;
 }
 

@@ -54,13 +54,6 @@
 #define KIB4	   4096ull
 #define MAX_STAGES 64u
 
-static const char *const kind_names[OP_NKINDS] = {
-	[OP_WRITE] = "write",	    [OP_READ] = "read",
-	[OP_TRUNCATE] = "truncate", [OP_FALLOCATE] = "fallocate",
-	[OP_PUNCH] = "punch",	    [OP_ZERO_RANGE] = "zero_range",
-	[OP_FSYNC] = "fsync",	    [OP_FDATASYNC] = "fdatasync",
-};
-
 static const struct {
 	uint32_t bit;
 	const char *name;
@@ -339,9 +332,8 @@ int plan_write_oplog(const struct plan *p, const unsigned char *executed,
 			"op %llu job=%u ctx=%u stage=%u kind=%s file=%u "
 			"off=%llu len=%llu flags=%s at=%llu",
 			(unsigned long long)op->id, op->job, op->ctx, op->stage,
-			(unsigned)op->kind < OP_NKINDS ? kind_names[op->kind]
-						       : "?",
-			op->file, (unsigned long long)op->off,
+			op_kind_name(op->kind), op->file,
+			(unsigned long long)op->off,
 			(unsigned long long)op->len, flags,
 			(unsigned long long)op->at_ns);
 		if (op->when_inflight)
@@ -378,21 +370,6 @@ static int rerr(struct reader *r, const char *fmt, ...)
 	vsnprintf(r->err + n, r->errlen - n, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static int parse_flags(const char *s, uint32_t *out)
@@ -478,7 +455,7 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 	char *tok, *save, *eq;
 	bool seen[F_NFIELDS] = { 0 };
 	uint64_t v;
-	int i, k;
+	int k;
 
 	memset(op, 0, sizeof(*op));
 	tok = strtok_r(line, " \t", &save);
@@ -501,12 +478,11 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 			return rerr(r, "duplicate key '%s'", tok);
 		seen[k] = true;
 		if (k == F_KIND) {
-			for (i = 0; i < OP_NKINDS; i++)
-				if (!strcmp(eq, kind_names[i]))
-					break;
-			if (i == OP_NKINDS)
+			int kind = op_kind_from_name(eq);
+
+			if (kind < 0)
 				return rerr(r, "unknown kind '%s'", eq);
-			op->kind = i;
+			op->kind = kind;
 			continue;
 		}
 		if (k == F_FLAGS) {
@@ -640,8 +616,8 @@ int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen)
 		if (*s == '#')
 			continue;
 		if (!strncmp(s, "inject ", 7)) {
-			p->inject = xrealloc(p->inject, (p->ninject + 1) *
-								sizeof(char *));
+			p->inject = xrealloc(p->inject,
+					     (p->ninject + 1) * sizeof(char *));
 			p->inject[p->ninject++] = xstrdup(s + 7);
 			continue;
 		}

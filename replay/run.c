@@ -141,8 +141,7 @@ static void hang_exit(struct run *r, uint64_t id, uint64_t age)
 	char path[8192];
 
 	snprintf(f.expected, sizeof(f.expected),
-		 "every op to complete within %.1f s",
-		 r->watchdog_ns / 1e9);
+		 "every op to complete within %.1f s", r->watchdog_ns / 1e9);
 	snprintf(f.seen, sizeof(f.seen), "op %llu in flight for %.1f s",
 		 (unsigned long long)id, age / 1e9);
 	findings_add(&r->findings, &f);
@@ -165,7 +164,8 @@ static void hang_exit(struct run *r, uint64_t id, uint64_t age)
 		/* a frozen fs is one known cause: thaw it so the ops drain */
 		if (fd >= 0) {
 			if (!ioctl(fd, FITHAW, 0))
-				msg("the scratch filesystem was frozen; thawed it");
+				msg("the scratch filesystem was frozen; thawed "
+				    "it");
 			close(fd);
 		}
 		/* a lazy unmount does not wait for the stuck op */
@@ -185,7 +185,8 @@ void *watchdog_thread(void *arg)
 		for (size_t i = 0; i < r->plan.nstreams; i++) {
 			t = atomic_load(&r->streams[i].oldest_submit);
 			if (t && now > t && now - t > r->watchdog_ns)
-				hang_exit(r, atomic_load(&r->streams[i].oldest_id),
+				hang_exit(r,
+					  atomic_load(&r->streams[i].oldest_id),
 					  now - t);
 		}
 		t = atomic_load(&r->main_oldest_submit);
@@ -217,8 +218,7 @@ static void *signal_thread(void *arg)
 			continue;
 		}
 		sc->r->signo = s;
-		msg("%s: stopping the workload and cleaning up",
-		    strsignal(s));
+		msg("%s: stopping the workload and cleaning up", strsignal(s));
 		atomic_store(&sc->r->stop, true);
 	}
 	return NULL;
@@ -232,7 +232,8 @@ static void *progress_thread(void *arg)
 
 	while (!atomic_load(&progress_quit)) {
 		fprintf(stderr,
-			"\r[stage %u] ops %llu/%llu  verified %llu sectors  findings %llu ",
+			"\r[stage %u] ops %llu/%llu  verified %llu sectors  "
+			"findings %llu ",
 			r->stage, (unsigned long long)atomic_load(&r->ops_done),
 			(unsigned long long)r->plan.nops,
 			(unsigned long long)atomic_load(&r->sectors_verified),
@@ -261,11 +262,11 @@ static int open_files(struct run *r)
 		}
 		f->initial_size = r->wl.filesize;
 		if (r->wl.filesize) {
-			int rc = r->wl.fallocate ?
-					 fallocate(f->fd_buffered, 0, 0,
-						   (off_t)r->wl.filesize) :
-					 ftruncate(f->fd_buffered,
-						   (off_t)r->wl.filesize);
+			int rc = r->wl.fallocate
+				     ? fallocate(f->fd_buffered, 0, 0,
+						 (off_t)r->wl.filesize)
+				     : ftruncate(f->fd_buffered,
+						 (off_t)r->wl.filesize);
 			if (rc < 0) {
 				msg("size %s to %llu: %s", path,
 				    (unsigned long long)r->wl.filesize,
@@ -289,7 +290,8 @@ static int open_files(struct run *r)
 	return 0;
 }
 
-static void close_files(struct run *r)
+/* close every descriptor of the run's files (also used after a crash) */
+void run_close_files(struct run *r)
 {
 	for (unsigned i = 0; r->files && i < r->nfiles; i++) {
 		struct run_file *f = &r->files[i];
@@ -306,7 +308,7 @@ static void close_files(struct run *r)
 
 static void run_free(struct run *r)
 {
-	close_files(r);
+	run_close_files(r);
 	inject_run_free(r);
 	free(r->files);
 	if (r->oracle)
@@ -353,8 +355,7 @@ static int load(struct run *r, const struct run_opts *o)
 	}
 	if (o->scale != 1.0)
 		workload_scale(&r->wl, o->scale);
-	snprintf(r->workload_name, sizeof(r->workload_name), "%s",
-		 r->wl.name);
+	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
 	if (o->replay) {
 		if (plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) <
 		    0) {
@@ -367,7 +368,8 @@ static int load(struct run *r, const struct run_opts *o)
 	}
 	for (size_t i = 0; i < r->plan.nops; i++) {
 		if (r->plan.ops[i].file >= r->wl.nrfiles) {
-			msg("op %llu uses file %u but the workload has %u files",
+			msg("op %llu uses file %u but the workload has %u "
+			    "files",
 			    (unsigned long long)r->plan.ops[i].id,
 			    r->plan.ops[i].file, r->wl.nrfiles);
 			return EXIT_USAGE;
@@ -406,7 +408,8 @@ static int check_trace(struct run *r, int status)
 			report_set_verdict(r->run_dir, status);
 		}
 	} else {
-		msg("trace check: every invariant holds, online verdict agrees");
+		msg("trace check: every invariant holds, online verdict "
+		    "agrees");
 	}
 	free(cr);
 	return status;
@@ -508,7 +511,8 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 					 .kernel = true };
 
 		if (trace_start(&to) < 0) {
-			msg("cannot trace here (use --no-trace to run without)");
+			msg("cannot trace here (use --no-trace to run "
+			    "without)");
 			status = EXIT_CANNOT_RUN;
 			goto out_teardown;
 		}
@@ -588,7 +592,7 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 
 out_teardown:
 	tr_phase(TRP_TEARDOWN, true);
-	close_files(r);
+	run_close_files(r);
 	if (r->scratch.mounted) {
 		if (scratch_unmount(&r->scratch) < 0)
 			msg("unmount %s failed", r->scratch.mnt);
@@ -627,7 +631,8 @@ out_teardown:
 	if (r->run_dir[0] && r->oracle) {
 		inject_write_log(r);
 		report_write(r);
-		msg("%s: %s, %llu findings, %llu sectors verified, fsck %s (%s/report.txt)",
+		msg("%s: %s, %llu findings, %llu sectors verified, fsck %s "
+		    "(%s/report.txt)",
 		    r->workload_name, status ? "FAIL" : "PASS",
 		    (unsigned long long)findings_total(&r->findings),
 		    (unsigned long long)atomic_load(&r->sectors_verified),
@@ -675,8 +680,8 @@ int run_repeat(const struct run_opts *o, unsigned n)
 		one.seed = o->seed + i;
 		st = run_workload(&one, NULL, 0);
 		json_object_object_add(jr, "dir", json_object_new_string(dir));
-		json_object_object_add(jr, "seed", json_object_new_int64(
-							   (int64_t)one.seed));
+		json_object_object_add(
+		    jr, "seed", json_object_new_int64((int64_t)one.seed));
 		json_object_object_add(jr, "exit", json_object_new_int(st));
 		json_object_array_add(jruns, jr);
 		if (st != EXIT_CLEAN && st != EXIT_FINDINGS) {
@@ -692,7 +697,7 @@ int run_repeat(const struct run_opts *o, unsigned n)
 				json_object *v;
 
 				if (json_object_object_get_ex(
-					    jf, finding_class_name(c), &v) &&
+					jf, finding_class_name(c), &v) &&
 				    json_object_get_int64(v) > 0)
 					hits[c]++;
 			}

@@ -23,8 +23,8 @@ struct lat {
 };
 
 struct run_file {
-	int fd_direct; /* O_RDWR|O_DIRECT */
-	int fd_dsync; /* O_RDWR|O_DIRECT|O_DSYNC */
+	int fd_direct;	 /* O_RDWR|O_DIRECT */
+	int fd_dsync;	 /* O_RDWR|O_DIRECT|O_DSYNC */
 	int fd_buffered; /* O_RDWR */
 	uint64_t inode;
 	uint64_t initial_size;
@@ -67,7 +67,7 @@ struct run {
 	struct oracle *oracle;
 	struct findings findings;
 	struct lat lat[OP_NKINDS];
-	unsigned char *executed; /* per plan op */
+	unsigned char *executed;	/* per plan op */
 	_Atomic uint64_t next_extra_id; /* ids beyond the plan (grow, verify) */
 
 	/* counters */
@@ -78,7 +78,8 @@ struct run {
 
 	struct stream_state *streams;
 	size_t nstreams;
-	/* the synchronous op of the main thread (tamper, verify), watched too */
+	/* the synchronous op of the main thread (tamper, verify), watched too
+	 */
 	_Atomic uint64_t main_oldest_submit, main_oldest_id;
 	unsigned stage; /* stage being executed */
 	uint64_t t_stage_start;
@@ -97,6 +98,7 @@ struct run {
 
 /* exec.c */
 int exec_stage(struct run *r, unsigned stage);
+void run_close_files(struct run *r);
 uint64_t run_new_id(struct run *r);
 void run_op_submitted(struct run *r, const struct oracle_op *op, int kind);
 void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
@@ -104,8 +106,8 @@ void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
 void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
 		   uint64_t len, uint64_t ts, uint64_t tc, const char *what,
 		   int64_t res);
-size_t run_check_read(struct run *r, uint64_t id, uint32_t file,
-		      uint64_t off, const void *buf, int64_t res);
+size_t run_check_read(struct run *r, uint64_t id, uint32_t file, uint64_t off,
+		      const void *buf, int64_t res);
 void *watchdog_thread(void *arg);
 
 /* verify.c */

@@ -184,21 +184,6 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int set_str(struct parser *p, char *dst, size_t dstlen, const char *key,
 		   const char *val)
 {
@@ -260,7 +245,7 @@ static int global_key(struct parser *p, const char *key, const char *val)
 		wl->image_size = v;
 		return 0;
 	case G_NRFILES:
-		if (parse_uint(val, MAX_FILES, &v) || !v)
+		if (parse_u64(val, MAX_FILES, &v) || !v)
 			return bad_value(p, key, val, "1..1024");
 		wl->nrfiles = v;
 		return 0;
@@ -364,12 +349,12 @@ static int job_key(struct parser *p, const char *key, const char *val)
 			j->file = WL_ALL_FILES;
 			return 0;
 		}
-		if (parse_uint(val, MAX_FILES - 1, &v))
+		if (parse_u64(val, MAX_FILES - 1, &v))
 			return bad_value(p, key, val, "a file index or 'all'");
 		j->file = v;
 		return 0;
 	case K_STAGE:
-		if (parse_uint(val, 63, &v))
+		if (parse_u64(val, 63, &v))
 			return bad_value(p, key, val, "0..63");
 		j->stage = v;
 		return 0;
@@ -403,34 +388,34 @@ static int job_key(struct parser *p, const char *key, const char *val)
 		j->rw = v;
 		return 0;
 	case K_RWMIXREAD:
-		if (parse_uint(val, 100, &v))
+		if (parse_u64(val, 100, &v))
 			return bad_value(p, key, val, "0..100");
 		j->rwmixread = v;
 		return 0;
 	case K_BS:
 		return parse_bs(p, j, val);
 	case K_IODEPTH:
-		if (parse_uint(val, MAX_IODEPTH, &v) || !v)
+		if (parse_u64(val, MAX_IODEPTH, &v) || !v)
 			return bad_value(p, key, val, "1..65536");
 		j->iodepth = v;
 		return 0;
 	case K_CONTEXTS:
-		if (parse_uint(val, MAX_CONTEXTS, &v) || !v)
+		if (parse_u64(val, MAX_CONTEXTS, &v) || !v)
 			return bad_value(p, key, val, "1..1024");
 		j->contexts = v;
 		return 0;
 	case K_NUMBER_IOS:
-		if (parse_uint(val, 1ull << 32, &v) || !v)
+		if (parse_u64(val, 1ull << 32, &v) || !v)
 			return bad_value(p, key, val, "1..2^32");
 		j->number_ios = v;
 		return 0;
 	case K_COUNT:
-		if (parse_uint(val, 1u << 24, &v) || !v)
+		if (parse_u64(val, 1u << 24, &v) || !v)
 			return bad_value(p, key, val, "1..2^24");
 		j->count = v;
 		return 0;
 	case K_WHEN_INFLIGHT:
-		if (parse_uint(val, MAX_IODEPTH * 16ull, &v))
+		if (parse_u64(val, MAX_IODEPTH * 16ull, &v))
 			return bad_value(p, key, val, "a count");
 		j->when_inflight = v;
 		return 0;
