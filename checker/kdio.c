@@ -168,13 +168,27 @@ static void on_complete(struct ck_kwrites *kw, const struct ck_event *ev)
 	}
 }
 
-/* The pending op a map enter at lblk of inode ino starts, or -1. */
+/*
+ * The pending op a map enter for blocks [lblk, lblk + len) of inode ino
+ * starts, or -1. ext4_iomap_begin() asks for the rest of the DIO, so the
+ * enter ends where its op ends: that decides first (two ops of one batch
+ * may both contain lblk, one starting there and one mapped part-way in,
+ * its head already written). Else an op starting at lblk, else one
+ * containing it.
+ */
 static long pick(struct ck_kwrites *kw, struct ck_kwthr *t, uint64_t ino,
-		 uint64_t lblk)
+		 uint64_t lblk, uint64_t len)
 {
 	long exact = -1, inside = -1;
 	size_t i;
 
+	for (i = 0; len && i < t->n; i++) {
+		const struct ck_kwrite *w = &kw->v[t->pend[i]];
+
+		if (!w->started && w->ino == ino && lblk >= w->b0 &&
+		    lblk <= w->b1 && w->b1 == lblk + len - 1)
+			return (long)t->pend[i];
+	}
 	for (i = 0; i < t->n; i++) {
 		const struct ck_kwrite *w = &kw->v[t->pend[i]];
 
@@ -191,11 +205,30 @@ static long pick(struct ck_kwrites *kw, struct ck_kwthr *t, uint64_t ino,
 		exact = inside;
 	if (exact < 0)
 		return -1;
-	/*
-	 * No op before it is taken as done: the kernel may take a batch in
-	 * another order than its op_submit events (partial io_submit).
-	 */
 	return (long)t->pend[exact];
+}
+
+/*
+ * One thread's io_submit calls take its iocbs in the order of its
+ * op_submit events (a partial submit resubmits the rest, in order), each
+ * mapped in the submitter's context. So once the kernel maps op idx, every
+ * op submitted before it by that thread and not yet mapped was passed
+ * without an allocation (an overwrite of mapped blocks): none of them can
+ * own a later map event of the thread.
+ */
+static void pass_before(struct ck_kwthr *t, size_t idx,
+			const struct ck_kwrites *kw)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < t->n && t->pend[i] != idx; i++)
+		if (kw->v[t->pend[i]].started)
+			t->pend[n++] = t->pend[i];
+	if (i == t->n)
+		return;
+	for (j = i; j < t->n; j++)
+		t->pend[n++] = t->pend[j];
+	t->n = n;
 }
 
 static void add_ext(struct ck_kwrite *w, const struct ck_event *ev)
@@ -310,8 +343,7 @@ static unsigned fmap_idx(struct ck_kwrites *kw, uint64_t ino)
 	return i;
 }
 
-static uint64_t fmap_get(const struct ck_kwrites *kw, unsigned fi,
-			 uint64_t b)
+static uint64_t fmap_get(const struct ck_kwrites *kw, unsigned fi, uint64_t b)
 {
 	if (b < kw->fmap[fi].n)
 		return kw->fmap[fi].v[b];
@@ -328,7 +360,7 @@ static void fmap_grow(struct ck_kwrites *kw, unsigned fi, uint64_t e)
 	kw->fmap[fi].v = xrealloc(kw->fmap[fi].v, nn * sizeof(uint64_t));
 	for (k = n; k < nn; k++)
 		kw->fmap[fi].v[k] =
-			k >= kw->fmap[fi].tail_hole ? CK_FM_HOLE : 0;
+		    k >= kw->fmap[fi].tail_hole ? CK_FM_HOLE : 0;
 	kw->fmap[fi].n = nn;
 }
 
@@ -365,7 +397,7 @@ static void fmap_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start,
 		kw->fmap[fi].v[k] = hole ? CK_FM_HOLE : 0;
 	if (end >= 0xfffffffeull)
 		kw->fmap[fi].tail_hole =
-			hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
+		    hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
 }
 
 static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
@@ -387,9 +419,8 @@ static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		kw->rq[kw->nrq++] = (struct ck_kwrq){
 			sector, nr, ev->t,
 			ck_has(ev, FK_RWBS) &&
-				strchr((const char *)(uintptr_t)ck_u(ev,
-								     FK_RWBS),
-				       'W')
+			    strchr((const char *)(uintptr_t)ck_u(ev, FK_RWBS),
+				   'W')
 		};
 		return;
 	}
@@ -496,8 +527,8 @@ bool ck_kw_idle(const struct ck_kwrites *kw, const struct ck_kwrite *w,
 	}
 	for (i = 0; i < kw->nrq; i++)
 		if (kw->rq[i].write &&
-		    ck_kw_sectors_overlap(w, bs, kw->rq[i].sector,
-					  kw->rq[i].nr, &b0, &b1))
+		    ck_kw_sectors_overlap(w, bs, kw->rq[i].sector, kw->rq[i].nr,
+					  &b0, &b1))
 			return false;
 	return true;
 }
@@ -573,11 +604,14 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		 */
 		if (!((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CREATE))
 			return NULL;
-		pi = ctx->blocksize_known ? pick(kw, t, ino, lblk) : -1;
+		pi = ctx->blocksize_known
+			 ? pick(kw, t, ino, lblk, ck_u(ev, FK_LEN))
+			 : -1;
 		t->cur = pi;
 		if (pi < 0)
 			return NULL;
 		w = &kw->v[pi];
+		pass_before(t, (size_t)pi, kw);
 		w->started = true;
 		w->t_kbegin = ev->t;
 		/* its own mapping replaces a cached guess */
