@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -363,6 +364,8 @@ struct child_info {
  * A child sets up a scratch, reports it through a pipe, then either
  * _exit()s without teardown (hold = false) or waits to be killed.
  */
+static pid_t held_child;
+
 static pid_t spawn_scratch(struct child_info *ci, bool hold)
 {
 	int p[2];
@@ -403,6 +406,8 @@ static pid_t spawn_scratch(struct child_info *ci, bool hold)
 		_exit(0);
 	}
 	close(p[1]);
+	if (hold)
+		held_child = pid;
 	assert_int_equal(read(p[0], ci, sizeof(*ci)), sizeof(*ci));
 	close(p[0]);
 	assert_int_equal(ci->ok, 1);
@@ -463,6 +468,7 @@ static void test_reclaim_kill_and_live(void **state)
 
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
+	held_child = 0;
 	assert_true(WIFSIGNALED(st));
 	/* an instance tagged with another dead pid's name goes as well */
 	snprintf(inst, sizeof(inst), TRACE_INST "/iorace-%d-extra", (int)pid);
@@ -471,6 +477,18 @@ static void test_reclaim_kill_and_live(void **state)
 	assert_gone(pid, &ci);
 	assert_false(exists(live_inst));
 	assert_false(exists(inst));
+}
+
+/* A failed assertion must not leave the holding child (and its mount). */
+static int teardown_held(void **state)
+{
+	(void)state;
+	if (held_child > 0 && kill(held_child, SIGKILL) == 0) {
+		waitpid(held_child, NULL, 0);
+		scratch_reclaim();
+	}
+	held_child = 0;
+	return 0;
 }
 
 /* Objects not tagged for a dead iorace pid are left alone. */
@@ -521,6 +539,33 @@ static void test_reclaim_foreign(void **state)
 	rmdir(dir);
 }
 
+/*
+ * The reclaim tests make tracefs instances by hand; a fresh machine may
+ * boot without tracefs mounted (iorace mounts it itself when it traces).
+ */
+static bool tracefs_mounted_here;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (exists(TRACE_INST))
+		return 0;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		fprintf(stderr, "mount tracefs: %s\n", strerror(errno));
+		return -1;
+	}
+	tracefs_mounted_here = true;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	if (tracefs_mounted_here)
+		umount2("/sys/kernel/tracing", MNT_DETACH);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,9 +573,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_lifecycle, teardown_cur),
 		cmocka_unit_test_teardown(test_bad_mkfs, teardown_cur),
 		cmocka_unit_test(test_reclaim_exit),
-		cmocka_unit_test(test_reclaim_kill_and_live),
+		cmocka_unit_test_teardown(test_reclaim_kill_and_live,
+					  teardown_held),
 		cmocka_unit_test(test_reclaim_foreign),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
