@@ -5,7 +5,8 @@
  * crc32c() follows the usual chaining convention: pass 0 to start, pass the
  * previous result to continue; the pre/post inversion is done inside, so
  * crc32c(0, "123456789", 9) == 0xe3069283. It uses the SSE4.2 crc32
- * instruction when the CPU has it and a slice-by-8 table otherwise.
+ * instruction when the CPU has it and a slice-by-8 table otherwise. The
+ * filler is computed with AVX-512 when the CPU has it (same bytes).
  */
 #include "replay/stamp.h"
 
