@@ -1,6 +1,7 @@
 #!/bin/sh
 # A guest command running past --timeout: qemu is killed, "vm timeout",
-# exit 124, in bounded time, nothing left running.
+# exit 124, in bounded time, nothing left running; before the kill the
+# guest dumped its tasks (the stuck command among them) on the console.
 . "$(dirname "$0")/../lib.sh"
 R=$T/res
 start=$(date +%s)
@@ -12,6 +13,16 @@ secs=$(($(date +%s) - start))
 expect_eq "report outcome" "$(sed -n 's/^outcome: //p' "$R/vm-report.txt")" \
 	"vm timeout"
 [ -s "$R/console.log" ] && pass "console.log saved" || fail "no console.log"
+C=$R/console.log
+grep -Eq '^IORACE-DUMP: [0-9]+ [0-9]+ sleep S ' "$C" &&
+	pass "dump lists the sleeping command" ||
+	fail "no 'sleep S' task in the dump"
+grep -q 'sysrq: Show State' "$C" && pass "sysrq t in the dump" ||
+	fail "no sysrq t output"
+grep -q '^IORACE-DUMP-END' "$C" && pass "dump complete before the kill" ||
+	fail "dump cut short"
+grep -q '^reason: .*task dump' "$R/vm-report.txt" &&
+	pass "report points at the dump" || fail "report does not name the dump"
 if ps -eo args | grep -v grep | grep -q "qemu-system.*path=$R,"; then
 	fail "qemu still running"
 else
