@@ -129,7 +129,7 @@ static int cmd_run(int argc, char **argv)
 	};
 	struct run_opts o = { .seed = 1, .scale = 1.0, .trace = true,
 			      .progress = isatty(2) };
-	unsigned long repeat = 1;
+	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	char *end;
 	int c;
 
@@ -210,7 +210,7 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.workload = argv[optind];
-	if (repeat > 1)
+	if (repeat)
 		return run_repeat(&o, (unsigned)repeat);
 	return run_workload(&o, NULL, 0);
 bad:

@@ -34,4 +34,12 @@ for i in 0 1; do
 done
 grep -q '^0 of 2 runs had findings$' "$T/good.log" &&
 	pass "summary counts 0 of 2" || fail "no '0 of 2 runs had findings'"
+
+# --repeat 1 is still a repeat: run-0 and repeat.json, like any N
+"$IORACE" run hole-fill-read --scale 0.02 --repeat 1 --no-trace \
+	--no-progress --out "$T/one" >"$T/one.log" 2>&1
+expect_eq "repeat 1 exit" "$?" 0
+expect_eq "repeat 1: total runs" "$(jget "$T/one/repeat.json" .total_runs)" 1
+expect_gt "repeat 1: run-0 sectors verified" \
+	"$(jget "$T/one/run-0/report.json" .counts.sectors_verified)" 0
 done_
