@@ -293,7 +293,7 @@ static void event61(struct tw_state *s, struct ck_ctx *ctx,
 	    ((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_PRE_IO) &&
 	    !((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CONVERT)) {
 		b0 = ck_u(ev, FK_LBLK);
-		b1 = b0 + MAX(ck_u(ev, FK_LEN), 1) - 1;
+		b1 = b0 + MAX(ck_u(ev, FK_LEN), (uint64_t)1) - 1;
 		for (i = 0; i < s->npr; i++) {
 			const struct ck_kwrite *w = &s->kw.v[s->pr[i].w];
 
@@ -432,7 +432,7 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		for (i = 0; i < fs->n; i++) {
 			struct kdio *d = &fs->d[i];
 			uint64_t b0 = d->pos / bs;
-			uint64_t b1 = (d->pos + MAX(d->count, 1) - 1) / bs;
+			uint64_t b1 = (d->pos + MAX(d->count, (__typeof__(d->count))1) - 1) / bs;
 
 			if (x.lblk <= b1 && b0 < x.lblk + x.len && !d->t_conv)
 				d->t_conv = x.t;

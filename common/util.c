@@ -18,6 +18,19 @@ void sleep_ns(uint64_t ns)
 		;
 }
 
+bool sleep_until_ns(uint64_t at_ns, uint64_t step_ns, const _Atomic bool *stop)
+{
+	for (;;) {
+		uint64_t now = now_ns();
+
+		if (stop && *stop)
+			return false;
+		if (now >= at_ns)
+			return true;
+		sleep_ns(MIN(at_ns - now, step_ns));
+	}
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
 	char *end;

@@ -17,8 +17,23 @@
 #define SECTOR_SHIFT 9
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b)     ((a) < (b) ? (a) : (b))
-#define MAX(a, b)     ((a) > (b) ? (a) : (b))
+/*
+ * Each argument is evaluated once: MIN(at - now_ns(), cap) with a plain
+ * ?: macro reads the clock twice, and when the second read is past `at`
+ * the unsigned difference wraps to a sleep of centuries.
+ */
+#define MIN(a, b)                                                              \
+	({                                                                     \
+		__typeof__(a) _min_a = (a);                                    \
+		__typeof__(b) _min_b = (b);                                    \
+		_min_a < _min_b ? _min_a : _min_b;                             \
+	})
+#define MAX(a, b)                                                              \
+	({                                                                     \
+		__typeof__(a) _max_a = (a);                                    \
+		__typeof__(b) _max_b = (b);                                    \
+		_max_a > _max_b ? _max_a : _max_b;                             \
+	})
 #define NSEC_PER_SEC  1000000000ull
 #define NSEC_PER_MSEC 1000000ull
 
@@ -39,6 +54,12 @@ static inline uint64_t now_ns(void)
 }
 
 void sleep_ns(uint64_t ns);
+/*
+ * Sleep until CLOCK_MONOTONIC reaches at_ns, in steps of at most step_ns
+ * so *stop (if given) is seen; true when at_ns was reached, false when
+ * stopped first.
+ */
+bool sleep_until_ns(uint64_t at_ns, uint64_t step_ns, const _Atomic bool *stop);
 
 /*
  * Parse "4k", "100m", "1g", "512" (bytes; k/m/g/t are powers of 1024).

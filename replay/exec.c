@@ -475,9 +475,7 @@ static void racing_stream(struct stream_state *ss)
 		const struct plan_op *op = &r->plan.ops[oi];
 		uint64_t at = r->t_stage_start + op->at_ns;
 
-		while (!atomic_load(&r->stop) && now_ns() < at)
-			sleep_ns(MIN(at - now_ns(), 10 * NSEC_PER_MSEC));
-		if (atomic_load(&r->stop))
+		if (!sleep_until_ns(at, 10 * NSEC_PER_MSEC, &r->stop))
 			break;
 		if (op->when_inflight) {
 			uint64_t t0 = now_ns();
