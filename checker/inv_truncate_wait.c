@@ -432,7 +432,8 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		for (i = 0; i < fs->n; i++) {
 			struct kdio *d = &fs->d[i];
 			uint64_t b0 = d->pos / bs;
-			uint64_t b1 = (d->pos + MAX(d->count, (__typeof__(d->count))1) - 1) / bs;
+			uint64_t b1 =
+			    (d->pos + MAX(d->count, (uint64_t)1) - 1) / bs;
 
 			if (x.lblk <= b1 && b0 < x.lblk + x.len && !d->t_conv)
 				d->t_conv = x.t;

@@ -993,8 +993,9 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 		int cls;
 
 		if ((s - first) % DEC_BATCH == 0)
-			stamp_decode_many(p, (uint32_t)MIN((uint64_t)DEC_BATCH, last - s),
-					  dec);
+			stamp_decode_many(
+			    p, (uint32_t)MIN((uint64_t)DEC_BATCH, last - s),
+			    dec);
 		sctx_sector(&c, s);
 		cls = judge(&c, si, seen, sizeof(seen));
 		if (cls >= 0)

@@ -27,6 +27,12 @@ static uint32_t crc_tab[8][256];
 static bool crc_hw;
 static bool filler_avx512;
 
+static bool cpu_has_avx512dq(void)
+{
+	return __builtin_cpu_supports("avx512f") &&
+	       __builtin_cpu_supports("avx512dq");
+}
+
 __attribute__((constructor)) static void crc32c_init(void)
 {
 	for (unsigned i = 0; i < 256; i++) {
@@ -42,8 +48,7 @@ __attribute__((constructor)) static void crc32c_init(void)
 					crc_tab[0][crc_tab[t - 1][i] & 0xff];
 	__builtin_cpu_init();
 	crc_hw = __builtin_cpu_supports("sse4.2");
-	filler_avx512 = __builtin_cpu_supports("avx512f") &&
-			__builtin_cpu_supports("avx512dq");
+	filler_avx512 = cpu_has_avx512dq();
 }
 
 static inline uint64_t load64(const unsigned char *p)
@@ -178,10 +183,14 @@ static void sect_crc4(const unsigned char *p[4], unsigned n, uint32_t out[4])
 	sect_crc4_hw(p, out);
 }
 
+/* splitmix64's finaliser; its multipliers, shared with the AVX-512 filler */
+#define MIX_M1 0xbf58476d1ce4e5b9ull
+#define MIX_M2 0x94d049bb133111ebull
+
 static inline uint64_t mix64(uint64_t z)
 {
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z = (z ^ (z >> 30)) * MIX_M1;
+	z = (z ^ (z >> 27)) * MIX_M2;
 	return z ^ (z >> 31);
 }
 
@@ -230,8 +239,8 @@ static void filler_words(uint64_t w[STAMP_FILLER_WORDS], uint64_t k)
 __attribute__((target("avx512f,avx512dq"))) static void
 filler_words_avx512(uint64_t w[STAMP_FILLER_WORDS], uint64_t k)
 {
-	const __m512i m1 = _mm512_set1_epi64((long long)0xbf58476d1ce4e5b9ull);
-	const __m512i m2 = _mm512_set1_epi64((long long)0x94d049bb133111ebull);
+	const __m512i m1 = _mm512_set1_epi64((long long)MIX_M1);
+	const __m512i m2 = _mm512_set1_epi64((long long)MIX_M2);
 	const __m512i step = _mm512_set1_epi64((long long)(8 * FILLER_STEP));
 	uint64_t first[8];
 	__m512i x;
@@ -263,8 +272,7 @@ filler_words_avx512(uint64_t w[STAMP_FILLER_WORDS], uint64_t k)
 void stamp_filler_force_scalar(int scalar);
 void stamp_filler_force_scalar(int scalar)
 {
-	filler_avx512 = !scalar && __builtin_cpu_supports("avx512f") &&
-			__builtin_cpu_supports("avx512dq");
+	filler_avx512 = !scalar && cpu_has_avx512dq();
 }
 
 static void fill_one(unsigned char *p, uint32_t magic, uint32_t file,
