@@ -17,6 +17,7 @@ static const char *const site_names[IS_NSITES] = {
 	[IS_TRUNCATE] = "truncate",   [IS_FSYNC] = "fsync",
 	[IS_FDATASYNC] = "fdatasync", [IS_FALLOCATE] = "fallocate",
 	[IS_PUNCH] = "punch",	      [IS_ZERO_RANGE] = "zero_range",
+	[IS_IDLE] = "idle",
 };
 
 const char *inj_site_name(enum inj_site s)
@@ -84,8 +85,11 @@ static int parse_where(char *s, struct inj_delay *d, char *why, size_t len)
 	if (k == IS_NSITES)
 		return why_(why, len,
 			    "site '%s': expected submit, reap, truncate, "
-			    "fsync, fdatasync, fallocate, punch or zero_range",
+			    "fsync, fdatasync, fallocate, punch, zero_range "
+			    "or idle",
 			    site);
+	if (k == IS_IDLE && d->point != INJ_BEFORE)
+		return why_(why, len, "site idle: only before:idle");
 	d->site = k;
 	d->file = -1;
 	if (filt) {

@@ -13,7 +13,13 @@
  *   POINT  before | after
  *   SITE   submit (io_submit / io_uring_submit / the sync engine's call),
  *          reap (io_getevents / CQE wait), truncate, fsync, fdatasync,
- *          fallocate, punch, zero_range
+ *          fallocate, punch, zero_range, idle (a stream with no op in
+ *          flight, about to submit its next one: a racing stream once its
+ *          op's planned time has come, an I/O stream with nothing in
+ *          flight; only `before`. A delay here is a stall the no-progress
+ *          watchdog must see: it is how tests stall a stream, e.g.
+ *          delay=before:idle,60s,count=1 with
+ *          --watchdog 2s)
  *   fN     only ops on file N (default: any file)
  *   DUR    a duration (ns/us/ms/s, bare number = seconds); DUR-DUR is
  *          uniform random in the range, drawn from the run's seed and the
@@ -106,6 +112,7 @@ enum inj_site {
 	IS_FALLOCATE,
 	IS_PUNCH,
 	IS_ZERO_RANGE,
+	IS_IDLE,
 	IS_NSITES,
 };
 

@@ -219,8 +219,10 @@ void inject_point(struct run *r, enum inj_point pt, enum inj_site site,
 			 inj_site_name(site));
 		tr_inject("delay", what, dur);
 		fire_add(ir, what, op_id, file, st.inflight, dur);
+		/* a long delay still ends when the run is stopped */
 		if (dur)
-			sleep_ns(dur);
+			sleep_until_ns(now_ns() + dur, 100 * NSEC_PER_MSEC,
+				       &r->stop);
 	}
 }
 

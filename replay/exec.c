@@ -23,7 +23,7 @@
 #include "replay/stamp.h"
 #include "trace/trace.h"
 
-#define REAP_TIMEOUT_NS (100 * NSEC_PER_MSEC)
+#define REAP_TIMEOUT_NS	     (100 * NSEC_PER_MSEC)
 #define INFLIGHT_WAIT_MAX_NS (10 * NSEC_PER_SEC)
 
 uint64_t run_new_id(struct run *r)
@@ -66,8 +66,12 @@ void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
 		   uint64_t len, uint64_t ts, uint64_t tc, const char *what,
 		   int64_t res)
 {
-	struct finding f = { .cls = F_ERROR, .op_id = id, .file = file,
-			     .off = off, .len = len, .t_submit = ts,
+	struct finding f = { .cls = F_ERROR,
+			     .op_id = id,
+			     .file = file,
+			     .off = off,
+			     .len = len,
+			     .t_submit = ts,
 			     .t_complete = tc };
 
 	snprintf(f.expected, sizeof(f.expected), "%s to succeed", what);
@@ -83,8 +87,8 @@ void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
  * Judge a read and trace what it returned as runs of sectors.
  * Caller holds r->lock.
  */
-size_t run_check_read(struct run *r, uint64_t id, uint32_t file,
-		      uint64_t off, const void *buf, int64_t res)
+size_t run_check_read(struct run *r, uint64_t id, uint32_t file, uint64_t off,
+		      const void *buf, int64_t res)
 {
 	uint64_t verified = 0;
 	size_t bad;
@@ -153,6 +157,7 @@ static void update_oldest(struct stream_state *ss, struct io_req *reqs,
 	}
 	atomic_store(&ss->oldest_id, oid);
 	atomic_store(&ss->oldest_submit, oldest);
+	atomic_store(&ss->last_progress, now_ns());
 }
 
 static void io_complete(struct run *r, struct io_req *q)
@@ -188,8 +193,8 @@ static int io_stream(struct stream_state *ss)
 {
 	struct run *r = ss->r;
 	const struct plan_stream *ps = ss->ps;
-	const struct wl_job *job = ps->job < r->wl.njobs ? &r->wl.jobs[ps->job] :
-							   NULL;
+	const struct wl_job *job =
+	    ps->job < r->wl.njobs ? &r->wl.jobs[ps->job] : NULL;
 	const struct engine_ops *eng = stream_engine(r, job);
 	unsigned depth = job && job->iodepth ? job->iodepth : 8;
 	struct engine_ctx ctx = { 0 };
@@ -229,6 +234,10 @@ static int io_stream(struct stream_state *ss)
 			    !(deadline && now_ns() > deadline))) {
 		unsigned n = 0;
 
+		if (!inflight && next < ps->n)
+			inject_point(r, INJ_BEFORE, IS_IDLE,
+				     r->plan.ops[ps->idx[next]].file,
+				     r->plan.ops[ps->idx[next]].id);
 		while (nfree && next < ps->n && !atomic_load(&r->stop) &&
 		       !(deadline && now_ns() > deadline)) {
 			size_t oi = ps->idx[next++];
@@ -257,31 +266,36 @@ static int io_stream(struct stream_state *ss)
 			for (unsigned i = 0; i < n; i++) {
 				const struct plan_op *op = batch[i]->priv;
 				struct oracle_op oo = {
-					.id = op->id, .kind = op->kind,
-					.file = op->file, .flags = op->flags,
-					.off = op->off, .len = op->len,
+					.id = op->id,
+					.kind = op->kind,
+					.file = op->file,
+					.flags = op->flags,
+					.off = op->off,
+					.len = op->len,
 				};
 
 				if (op->kind == OP_WRITE)
 					atomic_fetch_add(
-						&r->files[op->file].writes_inflight,
-						1);
+					    &r->files[op->file].writes_inflight,
+					    1);
 				oo.t_submit = batch[i]->t_submit = now_ns();
 				run_op_submitted(r, &oo, op->kind);
 			}
 			pthread_mutex_unlock(&r->lock);
 			update_oldest(ss, reqs, busy, depth);
-			inject_point(r, INJ_BEFORE, IS_SUBMIT,
-				     ((const struct plan_op *)batch[0]->priv)->file,
-				     batch[0]->op_id);
+			inject_point(
+			    r, INJ_BEFORE, IS_SUBMIT,
+			    ((const struct plan_op *)batch[0]->priv)->file,
+			    batch[0]->op_id);
 			for (unsigned off = 0; off < n;) {
 				rc = eng->submit(&ctx, batch + off, n - off);
 				if (rc > 0) {
-					inject_point(r, INJ_AFTER, IS_SUBMIT,
-						     ((const struct plan_op *)
-							      batch[off]->priv)
-							     ->file,
-						     batch[off]->op_id);
+					inject_point(
+					    r, INJ_AFTER, IS_SUBMIT,
+					    ((const struct plan_op *)batch[off]
+						 ->priv)
+						->file,
+					    batch[off]->op_id);
 					off += rc;
 					inflight += rc;
 					continue;
@@ -292,8 +306,9 @@ static int io_stream(struct stream_state *ss)
 						continue;
 					}
 					/* make room by reaping one */
-					int got = eng->reap(&ctx, done, 1, depth,
-							    REAP_TIMEOUT_NS);
+					int got =
+					    eng->reap(&ctx, done, 1, depth,
+						      REAP_TIMEOUT_NS);
 					for (int k = 0; k < got; k++) {
 						io_complete(r, done[k]);
 						unsigned slot = done[k] - reqs;
@@ -319,8 +334,8 @@ static int io_stream(struct stream_state *ss)
 		if (!inflight)
 			continue;
 		{
-			bool more = nfree && next < ps->n &&
-				    !atomic_load(&r->stop);
+			bool more =
+			    nfree && next < ps->n && !atomic_load(&r->stop);
 			int got;
 
 			inject_point(r, INJ_BEFORE, IS_REAP, reap_file(r, ps),
@@ -328,11 +343,11 @@ static int io_stream(struct stream_state *ss)
 			got = eng->reap(&ctx, done, more ? 0 : 1, depth,
 					more ? 0 : REAP_TIMEOUT_NS);
 			if (got > 0)
-				inject_point(r, INJ_AFTER, IS_REAP,
-					     ((const struct plan_op *)done[0]
-						      ->priv)
-						     ->file,
-					     done[0]->op_id);
+				inject_point(
+				    r, INJ_AFTER, IS_REAP,
+				    ((const struct plan_op *)done[0]->priv)
+					->file,
+				    done[0]->op_id);
 
 			if (got < 0 && got != -EINTR && got != -EAGAIN &&
 			    got != -ETIME) {
@@ -369,11 +384,11 @@ static bool io_streams_done(struct run *r)
 {
 	for (size_t i = 0; i < r->nstreams; i++) {
 		const struct plan_stream *ps = r->streams[i].ps;
-		const struct plan_op *first = ps->n ? &r->plan.ops[ps->idx[0]] :
-						      NULL;
+		const struct plan_op *first =
+		    ps->n ? &r->plan.ops[ps->idx[0]] : NULL;
 
-		if (first && (first->kind == OP_WRITE ||
-			      first->kind == OP_READ) &&
+		if (first &&
+		    (first->kind == OP_WRITE || first->kind == OP_READ) &&
 		    !atomic_load(&r->streams[i].done))
 			return false;
 	}
@@ -422,8 +437,11 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 		       uint64_t id, uint64_t size)
 {
 	struct run *r = ss->r;
-	struct oracle_op oo = { .id = id, .kind = op->kind, .file = op->file,
-				.flags = op->flags, .off = op->off,
+	struct oracle_op oo = { .id = id,
+				.kind = op->kind,
+				.file = op->file,
+				.flags = op->flags,
+				.off = op->off,
 				.len = op->len };
 	uint64_t ts, tc;
 	int64_t res;
@@ -442,6 +460,7 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 	pthread_mutex_unlock(&r->lock);
 	atomic_store(&ss->oldest_id, id);
 	atomic_store(&ss->oldest_submit, ts);
+	atomic_store(&ss->last_progress, ts);
 
 	if (inj_site_of_kind(op->kind) >= 0)
 		inject_point(r, INJ_BEFORE, inj_site_of_kind(op->kind),
@@ -450,10 +469,11 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 		inject_before_sync(r, id);
 	res = do_racing_syscall(r, op, size);
 	if (inj_site_of_kind(op->kind) >= 0)
-		inject_point(r, INJ_AFTER, inj_site_of_kind(op->kind),
-			     op->file, id);
+		inject_point(r, INJ_AFTER, inj_site_of_kind(op->kind), op->file,
+			     id);
 
 	tc = now_ns();
+	atomic_store(&ss->last_progress, tc);
 	atomic_store(&ss->oldest_submit, 0);
 	pthread_mutex_lock(&r->lock);
 	run_op_completed(r, id, op->kind, res, ts, tc);
@@ -475,16 +495,21 @@ static void racing_stream(struct stream_state *ss)
 		const struct plan_op *op = &r->plan.ops[oi];
 		uint64_t at = r->t_stage_start + op->at_ns;
 
+		/* waiting for a planned time is progress until it comes */
+		atomic_store(&ss->wait_until, at);
 		if (!sleep_until_ns(at, 10 * NSEC_PER_MSEC, &r->stop))
 			break;
 		if (op->when_inflight) {
 			uint64_t t0 = now_ns();
 			unsigned seen = 0;
 
+			atomic_store(&ss->wait_until,
+				     t0 + INFLIGHT_WAIT_MAX_NS);
+
 			while (!atomic_load(&r->stop) &&
 			       now_ns() - t0 < INFLIGHT_WAIT_MAX_NS) {
 				seen = atomic_load(
-					&r->files[op->file].writes_inflight);
+				    &r->files[op->file].writes_inflight);
 				if (seen >= op->when_inflight ||
 				    io_streams_done(r))
 					break;
@@ -495,6 +520,8 @@ static void racing_stream(struct stream_state *ss)
 			dbg("op %llu fires with %u writes in flight",
 			    (unsigned long long)op->id, seen);
 		}
+		/* the planned time has come: no op in flight from here on */
+		inject_point(r, INJ_BEFORE, IS_IDLE, op->file, op->id);
 		r->executed[oi] = 1;
 		racing_one(ss, op, op->id, op->off);
 		if (op->kind == OP_TRUNCATE && op->grow)
@@ -506,8 +533,8 @@ static void *stream_main(void *arg)
 {
 	struct stream_state *ss = arg;
 	const struct plan_stream *ps = ss->ps;
-	const struct plan_op *first = ps->n ? &ss->r->plan.ops[ps->idx[0]] :
-					      NULL;
+	const struct plan_op *first =
+	    ps->n ? &ss->r->plan.ops[ps->idx[0]] : NULL;
 
 	ss->tid = gettid_();
 	if (first && (first->kind == OP_WRITE || first->kind == OP_READ))
@@ -527,12 +554,15 @@ int exec_stage(struct run *r, unsigned stage)
 	for (size_t i = 0; i < r->plan.nstreams; i++) {
 		if (r->plan.streams[i].stage != stage)
 			continue;
-		r->streams[n] = (struct stream_state){ .r = r,
-						       .ps = &r->plan.streams[i] };
+		r->streams[n] =
+		    (struct stream_state){ .r = r, .ps = &r->plan.streams[i] };
 		n++;
 	}
 	r->nstreams = n;
 	r->t_stage_start = now_ns();
+	/* judged by the no-progress watchdog from here (0: not started) */
+	for (size_t i = 0; i < n; i++)
+		atomic_store(&r->streams[i].last_progress, r->t_stage_start);
 	for (size_t i = 0; i < n; i++) {
 		err = pthread_create(&r->streams[i].thread, NULL, stream_main,
 				     &r->streams[i]);

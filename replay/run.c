@@ -3,8 +3,9 @@
  * One run, start to end: reclaim leftovers, scratch ext4, poison, files,
  * trace, stages, tamper, verify, fiemap, unmount, fsck, kernel log, report.
  * Every exit path goes through run_cleanup(); SIGINT/SIGTERM stop the
- * workload and clean up; a hung op (watchdog) writes the report and exits
- * even if a thread is stuck in D state.
+ * workload and clean up; a hung op or a stream that makes no progress
+ * (watchdog, replay/watchdog.h) writes the report and exits even if a
+ * thread is stuck in D state.
  */
 #include <dirent.h>
 #include <json-c/json.h>
@@ -26,6 +27,7 @@
 #include "injectors/inject.h"
 #include "replay/engine.h"
 #include "replay/run_internal.h"
+#include "replay/watchdog.h"
 #include "trace/trace.h"
 
 #define WATCHDOG_TICK_NS (250 * NSEC_PER_MSEC)
@@ -135,20 +137,30 @@ static void save_hang_evidence(struct run *r)
 	sleep_ns(500 * NSEC_PER_MSEC);
 }
 
-static void hang_exit(struct run *r, uint64_t id, uint64_t age)
+/*
+ * A HANG: the finding, the dump (thread stacks, sysrq w), the report, and
+ * out, even with a thread stuck in D state. id 0: no op (a stalled stream).
+ */
+static void hang_exit(struct run *r, uint64_t id, uint64_t age,
+		      const char *what)
 {
 	struct finding f = { .cls = F_HANG, .op_id = id };
 	char path[8192];
 
-	snprintf(f.expected, sizeof(f.expected),
-		 "every op to complete within %.1f s", r->watchdog_ns / 1e9);
-	snprintf(f.seen, sizeof(f.seen), "op %llu in flight for %.1f s",
-		 (unsigned long long)id, age / 1e9);
+	if (id)
+		snprintf(f.expected, sizeof(f.expected),
+			 "every op to complete within %.1f s",
+			 r->watchdog_ns / 1e9);
+	else
+		snprintf(f.expected, sizeof(f.expected),
+			 "every stream to make progress within %.1f s",
+			 r->watchdog_ns / 1e9);
+	snprintf(f.seen, sizeof(f.seen), "%s", what);
 	findings_add(&r->findings, &f);
 	snprintf(r->hang_note, sizeof(r->hang_note),
-		 "op %llu in flight for %.1f s; stacks in hang-stacks.txt, "
-		 "blocked tasks (sysrq w) in kernel.log",
-		 (unsigned long long)id, age / 1e9);
+		 "%s; stacks in hang-stacks.txt, blocked tasks (sysrq w) in "
+		 "kernel.log",
+		 what);
 	msg("HANG: %s", r->hang_note);
 	tr_watchdog(id, age);
 	save_hang_evidence(r);
@@ -156,6 +168,7 @@ static void hang_exit(struct run *r, uint64_t id, uint64_t age)
 	r->kmsg_matches += kmsg_scan(r->kmsg_fd, path, &r->findings);
 	r->exit_status = EXIT_FINDINGS;
 	r->t_end = r->t_workload_end = now_ns();
+	inject_write_log(r); /* which injector fired, if one did */
 	report_write(r);
 	trace_stop();
 	if (r->scratch.mounted) {
@@ -171,8 +184,51 @@ static void hang_exit(struct run *r, uint64_t id, uint64_t age)
 		/* a lazy unmount does not wait for the stuck op */
 		umount2(r->scratch.mnt, MNT_DETACH);
 	}
-	msg("exiting with a hung op; a later run reclaims the loop device");
+	msg("exiting with a hung %s; a later run reclaims the loop device",
+	    id ? "op" : "stream");
 	_exit(EXIT_FINDINGS);
+}
+
+static void hang_inflight(struct run *r, uint64_t id, uint64_t age)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "op %llu in flight for %.1f s",
+		 (unsigned long long)id, age / 1e9);
+	hang_exit(r, id, age, what);
+}
+
+/* Judge the streams of the stage being executed (replay/watchdog.h). */
+static void watch_streams(struct run *r, uint64_t now)
+{
+	for (size_t i = 0; i < r->plan.nstreams; i++) {
+		struct stream_state *ss = &r->streams[i];
+		struct wd_stream w = {
+			.active = ss->ps && !atomic_load(&ss->done),
+			.oldest_submit = atomic_load(&ss->oldest_submit),
+			.last_progress = atomic_load(&ss->last_progress),
+			.wait_until = atomic_load(&ss->wait_until),
+		};
+		uint64_t age = 0;
+		char what[200];
+
+		switch (wd_judge(&w, now, r->watchdog_ns, &age)) {
+		case WD_OK:
+			break;
+		case WD_INFLIGHT:
+			hang_inflight(r, atomic_load(&ss->oldest_id), age);
+			break;
+		case WD_NOPROGRESS:
+			snprintf(what, sizeof(what),
+				 "stream %zu (job %u, thread %d) made no "
+				 "progress for %.1f s: no op in flight, none "
+				 "submitted or completed, no planned time "
+				 "pending",
+				 i, ss->ps->job, (int)ss->tid, age / 1e9);
+			hang_exit(r, 0, age, what);
+			break;
+		}
+	}
 }
 
 void *watchdog_thread(void *arg)
@@ -182,16 +238,11 @@ void *watchdog_thread(void *arg)
 	while (!atomic_load(&r->stop)) {
 		uint64_t now = now_ns(), t;
 
-		for (size_t i = 0; i < r->plan.nstreams; i++) {
-			t = atomic_load(&r->streams[i].oldest_submit);
-			if (t && now > t && now - t > r->watchdog_ns)
-				hang_exit(r,
-					  atomic_load(&r->streams[i].oldest_id),
-					  now - t);
-		}
+		watch_streams(r, now);
 		t = atomic_load(&r->main_oldest_submit);
 		if (t && now > t && now - t > r->watchdog_ns)
-			hang_exit(r, atomic_load(&r->main_oldest_id), now - t);
+			hang_inflight(r, atomic_load(&r->main_oldest_id),
+				      now - t);
 		sleep_ns(WATCHDOG_TICK_NS);
 	}
 	return NULL;

@@ -49,6 +49,10 @@ struct stream_state {
 	/* oldest op in flight (0: none), for the watchdog */
 	_Atomic uint64_t oldest_submit;
 	_Atomic uint64_t oldest_id;
+	/* for the no-progress watchdog (replay/watchdog.h): last submit or
+	 * completion (the stage start before the first), and the planned time
+	 * the stream is waiting for (0: none) */
+	_Atomic uint64_t last_progress, wait_until;
 	atomic_bool done;
 	int error; /* setup failure: errno */
 };

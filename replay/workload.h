@@ -12,7 +12,10 @@
  *   filesize=1g            initial size of each file
  *   fallocate=1            fallocate the files (unwritten extents) up front
  *   poison=1               poison free space before the workload (default 1)
- *   watchdog=60s           an op in flight longer than this is a HANG
+ *   watchdog=60s           an op in flight longer than this is a HANG;
+ *                          so is a stream with no op in flight that did
+ *                          nothing for this long past its last op or past
+ *                          the planned time it waited for (watchdog.h)
  *   delay=, dm=, dm_delay=, dm_flakey=, fail_request=, crash=,
  *   expect_write_errors=   injectors (injectors/inject.h); delay= repeats
  *

@@ -61,6 +61,12 @@ static void test_delay_good(void **state)
 	assert_int_equal(d.site, IS_ZERO_RANGE);
 	assert_int_equal(d.when, IW_TRUNCATING);
 	assert_int_equal(d.dmin_ns, 0);
+	assert_int_equal(inject_parse_delay("before:idle:f0,60s,count=1", &d,
+					    why, sizeof(why)),
+			 0);
+	assert_int_equal(d.site, IS_IDLE);
+	assert_int_equal(d.dmin_ns, 60 * NSEC_PER_SEC);
+	assert_int_equal(d.count, 1);
 	for (int s = 0; s < IS_NSITES; s++) {
 		char spec[64];
 
@@ -86,6 +92,7 @@ static void test_delay_bad(void **state)
 {
 	(void)state;
 	bad("", "expected POINT:SITE");
+	bad("after:idle,1ms", "only before:idle");
 	bad("before:truncate", "expected POINT:SITE");
 	bad("truncate,5ms", "expected POINT:SITE");
 	bad("during:truncate,5ms", "point 'during'");
