@@ -369,8 +369,16 @@ int checker_merge_into_report(const char *report_path,
 			      const struct checker_result *res);
 int checker_write_junit(const char *path, const struct checker_result *res);
 int checker_write_text(const char *path, const struct checker_result *res);
-/* 0 when everything passed and agreed, 1 otherwise. */
+/* No sequence gap, discarded event or lost kernel event. */
+bool checker_trace_complete(const struct checker_result *res);
+/*
+ * EXIT_FINDINGS when an invariant failed, else EXIT_INCONCLUSIVE when the
+ * trace is incomplete, else EXIT_FINDINGS when the trace oracle disagrees
+ * with the online verdict, else EXIT_CLEAN.
+ */
 int checker_exit_status(const struct checker_result *res);
+/* "pass", "fail" or "inconclusive", as checker_exit_status decides. */
+const char *checker_verdict_name(const struct checker_result *res);
 
 /* Percentile (0..100) of n sorted values. */
 uint64_t ck_percentile(const uint64_t *sorted, size_t n, double pct);
