@@ -51,19 +51,40 @@ struct first_w {
 	bool spoiled;
 };
 
-#define KD_RANGES 8
-
 /* A DIO write as the kernel saw it (iomap_dio_rw_begin). */
 struct kd {
 	uint64_t serial;
 	uint32_t file;
 	int64_t tid;
 	uint64_t t_begin, pos, count;
-	/* block ranges mapped unwritten for it (the last one absorbs overflow) */
-	uint64_t unw_b0[KD_RANGES], unw_b1[KD_RANGES];
-	unsigned nunw;
+	/*
+	 * Block ranges mapped unwritten for it, overlapping or adjacent ones
+	 * merged, as many as it took (a 64 KiB write on 1 KiB blocks can map
+	 * a dozen extents: a fixed array whose last range absorbed the rest
+	 * claimed the written blocks between them, a false FAIL under load).
+	 */
+	uint64_t (*unw)[2];
+	size_t nunw, unwcap;
 	struct ck_xent map; /* the mapping event, for evidence */
 };
+
+/* Add [b0, b1] to k's unwritten ranges, merging where they touch. */
+static void kd_add_range(struct kd *k, uint64_t b0, uint64_t b1)
+{
+	size_t i;
+
+	for (i = 0; i < k->nunw; i++) {
+		if (b0 > k->unw[i][1] + 1 || b1 + 1 < k->unw[i][0])
+			continue;
+		k->unw[i][0] = MIN(k->unw[i][0], b0);
+		k->unw[i][1] = MAX(k->unw[i][1], b1);
+		return;
+	}
+	grow_array((void **)&k->unw, &k->unwcap, k->nunw + 1,
+		   sizeof(*k->unw));
+	k->unw[k->nunw][0] = b0;
+	k->unw[k->nunw++][1] = b1;
+}
 
 struct cur {
 	int64_t tid;
@@ -295,11 +316,12 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	if (have_kd) {
 		t0 = k.t_begin;
 		for (j = 0; j < k.nunw; j++)
-			for (i = MAX(k.unw_b0[j], b0);
-			     i <= MIN(k.unw_b1[j], b1); i++)
+			for (i = MAX(k.unw[j][0], b0);
+			     i <= MIN(k.unw[j][1], b1); i++)
 				need[i - b0] = true;
 		if (k.nunw)
 			lastu = &k.map;
+		free(k.unw);
 	}
 	if (!have_kd) {
 		/* no iomap DIO event: the submitting thread's ext4 mapping */
@@ -430,6 +452,14 @@ static void conv_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 
 		if (!k || k->file != (uint32_t)f || !k->count || !x.len)
 			return;
+		/*
+		 * ext4_ext_handle_unwritten_extents carries the length asked
+		 * for, which may run past the unwritten extent into written
+		 * blocks; the map exit that follows it has what was mapped.
+		 */
+		if (ck_id(ev) == EV_EXT4_HANDLE_UNWRITTEN &&
+		    !ctx->kmissing[EV_EXT4_MAP_BLOCKS_EXIT])
+			return;
 		b0 = k->pos / bs;
 		b1 = (k->pos + k->count - 1) / bs;
 		xe = x.lblk + x.len - 1;
@@ -439,15 +469,7 @@ static void conv_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		b1 = MIN(b1, xe);
 		if (!k->nunw)
 			k->map = x;
-		if (k->nunw < KD_RANGES) {
-			k->unw_b0[k->nunw] = b0;
-			k->unw_b1[k->nunw++] = b1;
-		} else {
-			k->unw_b0[KD_RANGES - 1] =
-				MIN(k->unw_b0[KD_RANGES - 1], b0);
-			k->unw_b1[KD_RANGES - 1] =
-				MAX(k->unw_b1[KD_RANGES - 1], b1);
-		}
+		kd_add_range(k, b0, b1);
 	}
 }
 
@@ -498,6 +520,8 @@ static void conv_free(void *st)
 
 	ck_filelists_free(&s->conv);
 	ck_kw_free(&s->kw);
+	for (size_t j = 0; j < s->nkd; j++)
+		free(s->kd[j].unw);
 	free(s->kd);
 	free(s->cur);
 	for (i = 0; i < s->ntf; i++)

@@ -290,6 +290,14 @@ static int start_sessiond(void)
 	pid_t pid;
 
 	snprintf(log, sizeof(log), "%s/lttng-sessiond.log", st.trace_dir);
+	/*
+	 * The daemon's command socket to each app times out after 5 s by
+	 * default; on a loaded machine "start session" then fails for the
+	 * app and its first events are lost (measured: 2 of 9 runs under
+	 * TCG). Ours waits as long as a run may be starved.
+	 */
+	if (!getenv("LTTNG_APP_SOCKET_TIMEOUT"))
+		setenv("LTTNG_APP_SOCKET_TIMEOUT", "300", 0);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		msg("%s: %s", log, strerror(errno));

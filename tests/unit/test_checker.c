@@ -384,6 +384,66 @@ static void test_kernel_lost_inconclusive(void **state)
 	done();
 }
 
+/*
+ * A DIO write whose range the kernel maps as ten unwritten extents with
+ * written blocks between them (measured: a 60 KiB write on 1 KiB blocks
+ * under load), each converted before the completion: the written blocks
+ * between the extents need no conversion. A fixed table of eight ranges
+ * whose last one absorbed the rest claimed them, a false FAIL.
+ */
+static void dio_many_extents(uint64_t t0, uint64_t id, bool convert_all)
+{
+	const int64_t len = 40 * 4096;
+	unsigned k;
+
+	ev(t0, "iorace:op_submit", "id", I(id), "kind", I(OP_WRITE), "file",
+	   I(0), "inode", I(INO), "off", I(0), "len", I(len), "flags",
+	   I(OPF_DIRECT), "t", I(t0), NULL);
+	ev(t0 + 100, "iomap_dio_rw_begin", "tid", I(100), "dev", I(DEV), "ino",
+	   I(INO), "pos", I(0), "count", I(len), "ki_flags",
+	   I((1 << 17) | (1 << 18)), NULL);
+	for (k = 0; k < 10; k++)
+		ev(t0 + 200 + k, "ext4_ext_map_blocks_exit", "tid", I(100),
+		   "dev", I(DEV), "ino", I(INO), "flags", I(0xb), "lblk",
+		   I(4 * k), "len", I(2), "mflags", I(0x830), "ret", I(2),
+		   NULL);
+	for (k = 0; k < 10; k++)
+		if (convert_all || k != 9)
+			ev(t0 + 300 + k, "ext4_ext_handle_unwritten_extents",
+			   "tid", I(50), "dev", I(DEV), "ino", I(INO), "flags",
+			   I(0x433), "lblk", I(4 * k), "len", I(2), NULL);
+	ev(t0 + 400, "iomap_dio_complete", "tid", I(50), "dev", I(DEV), "ino",
+	   I(INO), "pos", I(len), "ret", I(len), "ki_flags",
+	   I((1 << 17) | (1 << 18)), NULL);
+	ev(t0 + MS, "iorace:op_complete", "id", I(id), "kind", I(OP_WRITE),
+	   "res", I(len), "t", I(t0 + MS), NULL);
+}
+
+static void test_many_extents(void **state)
+{
+	(void)state;
+	cc = ck_classes_new();
+	ses = ck_session_new();
+	memset(seqs, 0, sizeof(seqs));
+	header();
+	/* op 1 writes block 0 first (dio_write), then op 5 overwrites */
+	dio_write(10 * MS, false);
+	dio_many_extents(20 * MS, 5, true);
+	assert_int_equal(result("conversion_before_completion")->status,
+			 CK_PASS);
+	done();
+	/* the same with the last extent left unconverted: caught */
+	cc = ck_classes_new();
+	ses = ck_session_new();
+	memset(seqs, 0, sizeof(seqs));
+	header();
+	dio_write(10 * MS, false);
+	dio_many_extents(20 * MS, 5, false);
+	assert_int_equal(result("conversion_before_completion")->status,
+			 CK_FAIL);
+	done();
+}
+
 static void test_latency_and_json(void **state)
 {
 	struct checker_result *res = calloc(1, sizeof(*res));
@@ -442,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_gap_hides_failure),
 		cmocka_unit_test(test_no_kernel_not_applicable),
 		cmocka_unit_test(test_kernel_lost_inconclusive),
+		cmocka_unit_test(test_many_extents),
 		cmocka_unit_test(test_latency_and_json),
 		cmocka_unit_test(test_percentile),
 		cmocka_unit_test(test_event_names),
