@@ -20,6 +20,7 @@
 
 #include "model/findings.h"
 #include "model/oracle.h"
+#include "trace/kevents.h"
 
 struct json_object;
 
@@ -34,28 +35,10 @@ enum ck_evid {
 	EV_READ_RUN,
 	EV_INJECT,
 	EV_WATCHDOG,
-	/* kernel */
-	EV_EXT4_HANDLE_UNWRITTEN,
-	EV_EXT4_CONVERT_INIT_ENTER,
-	EV_EXT4_CONVERT_INIT_FASTPATH,
-	EV_EXT4_MAP_BLOCKS_ENTER,
-	EV_EXT4_MAP_BLOCKS_EXIT,
-	EV_EXT4_TRUNCATE_ENTER,
-	EV_EXT4_TRUNCATE_EXIT,
-	EV_EXT4_PUNCH_HOLE,
-	EV_EXT4_ZERO_RANGE,
-	EV_EXT4_FALLOCATE_ENTER,
-	EV_EXT4_FALLOCATE_EXIT,
-	EV_EXT4_SYNC_FILE_ENTER,
-	EV_EXT4_SYNC_FILE_EXIT,
-	EV_IOMAP_DIO_RW_BEGIN,
-	EV_IOMAP_DIO_COMPLETE,
-	EV_JBD2_START_COMMIT,
-	EV_JBD2_END_COMMIT,
-	EV_BLOCK_RQ_ISSUE,
-	EV_BLOCK_RQ_COMPLETE,
-	EV_EXT4_REMOVE_SPACE,
-	EV_EXT4_REMOVE_SPACE_DONE,
+	/* kernel: the recorder's table, trace/kevents.h */
+#define CK_KEV_ID(sys, name, id) EV_##id,
+	TR_KEVENTS(CK_KEV_ID)
+#undef CK_KEV_ID
 	EV_KERNEL_STATS, /* iorace_kernel_stats: per-CPU lost counts */
 	EV_NKNOWN,
 };

@@ -8,14 +8,15 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (make check runs as root)"; exit 1; }
 command -v lttng >/dev/null || { echo "FAIL: no lttng (run ci/install-deps)"; exit 1; }
-make -s build/common/util.o build/trace/trace.o build/trace/kernel.o \
+make -s build/common/util.o build/trace/trace.o build/trace/kernel.o build/trace/kevents.o \
 	build/trace/ctf_writer.o build/trace/iorace_tp.o || exit 1
 make -s bin/iorace || [ -x bin/iorace ] || exit 1
 emit=build/tests/emit-fixture
 cc -std=gnu11 -D_GNU_SOURCE -I. -I/usr/include/tracefs \
 	-I/usr/include/traceevent -pthread -o $emit \
 	tests/fixtures/emit-fixture.c build/common/util.o \
-	build/trace/trace.o build/trace/kernel.o build/trace/ctf_writer.o \
+	build/trace/trace.o build/trace/kernel.o build/trace/kevents.o \
+	build/trace/ctf_writer.o \
 	build/trace/iorace_tp.o -llttng-ust -ldl -ltracefs -ltraceevent -lm \
 	-lbabeltrace2 || exit 1
 tmp=$(mktemp -d /tmp/iorace-check-fix.XXXXXX)
