@@ -165,6 +165,11 @@ struct ck_kwrite *ck_kw_find(struct ck_kwrites *kw, uint64_t id);
 /* Whether lblk is unwritten in w's mapping. */
 bool ck_kw_unwritten(const struct ck_kwrite *w, uint64_t lblk);
 void ck_kw_free(struct ck_kwrites *kw);
+/*
+ * Blocks start.. of ino no longer are where map exits said (collapse and
+ * insert shift them): unknown until mapped again.
+ */
+void ck_kw_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start);
 /* Blocks [b0, b1] of w whose device sectors meet [sector, +nr). */
 bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
 			   uint64_t sector, uint64_t nr, uint64_t *b0,

@@ -400,6 +400,12 @@ static void fmap_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start,
 		    hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
 }
 
+void ck_kw_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start)
+{
+	if (fmap_has(kw, ino))
+		fmap_forget(kw, ino, start, UINT64_MAX, false);
+}
+
 static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		  const struct ck_event *ev)
 {
@@ -561,6 +567,13 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		if (ck_kernel_dev_ok(ctx, ev))
 			fmap_forget(kw, ino, ck_u(ev, FK_START),
 				    ck_u(ev, FK_END), true);
+		return NULL;
+	case EV_EXT4_COLLAPSE_RANGE:
+	case EV_EXT4_INSERT_RANGE:
+		/* extents from the offset on will move: unknown */
+		if (ck_kernel_dev_ok(ctx, ev) && ctx->blocksize)
+			ck_kw_forget(kw, ino, ck_u(ev, FK_OFFSET) /
+						  ctx->blocksize);
 		return NULL;
 	case EV_EXT4_TRUNCATE_EXIT:
 	case EV_EXT4_PUNCH_HOLE:

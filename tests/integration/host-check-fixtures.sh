@@ -60,7 +60,7 @@ check() {
 }
 
 check clean $base 0 oracle=pass conversion_before_completion=pass \
-	truncate_waits_dio=pass sync_commit=pass completeness=pass
+	extent_ops_wait_dio=pass sync_commit=pass completeness=pass
 
 sed 's/^read_run \(.*\) cls=stamp/read_run \1 cls=poison/' $base >"$tmp/oracle.txt"
 check oracle "$tmp/oracle.txt" 1 oracle=fail conversion_before_completion=pass \
@@ -75,24 +75,24 @@ sed '/^op_submit t=30ms/i\
 iomap_dio_rw_begin t=29900us tid=101 dev=7340032 ino=12 pos=8192 count=4096 ki_flags=393216' $base |
 	sed '/^ext4_truncate_exit/i\
 iomap_dio_complete t=30150us tid=50 dev=7340032 ino=12 pos=12288 ret=4096 ki_flags=393216' >"$tmp/trunc.txt"
-check truncate "$tmp/trunc.txt" 1 truncate_waits_dio=fail sync_commit=pass \
+check truncate "$tmp/trunc.txt" 1 extent_ops_wait_dio=fail sync_commit=pass \
 	"cite:ext4_truncate_enter" "cite:iomap_dio_complete"
 
 sed 's/^jbd2_end_commit t=41300us/jbd2_end_commit t=43ms/' $base >"$tmp/sync.txt"
-check sync "$tmp/sync.txt" 1 sync_commit=fail truncate_waits_dio=pass \
+check sync "$tmp/sync.txt" 1 sync_commit=fail extent_ops_wait_dio=pass \
 	"cite:iorace:op_submit {id=4" "cite:ext4_ext_handle_unwritten_extents"
 
 sed '/^op_submit t=20ms/i\
 phase t=19ms phase=verify begin=1 seq=40' $base >"$tmp/gap.txt"
 check gap "$tmp/gap.txt" 1 completeness=fail oracle=inconclusive \
-	conversion_before_completion=inconclusive truncate_waits_dio=inconclusive \
+	conversion_before_completion=inconclusive extent_ops_wait_dio=inconclusive \
 	sync_commit=inconclusive "cite:iorace:phase"
 
 $emit --no-kernel "$tmp/nokernel" <$base >/dev/null 2>&1 &&
 	check_nok=1 || check_nok=0
 if [ $check_nok = 1 ]; then
 	bin/iorace check -q "$tmp/nokernel" >/dev/null 2>&1
-	for n in conversion_before_completion truncate_waits_dio sync_commit; do
+	for n in conversion_before_completion extent_ops_wait_dio sync_commit; do
 		s=$(status $n "$tmp/nokernel")
 		[ "$s" = not-applicable ] ||
 			{ echo "FAIL nokernel: $n is '$s'"; fails=$((fails + 1)); }
