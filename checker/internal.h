@@ -120,6 +120,14 @@ struct ck_kwrite {
 
 struct ck_kwthr;
 
+/* A collapse/insert whose extent shift is still to come. */
+#define CK_KW_SHIFT 8
+struct ck_kwshift {
+	int64_t tid;
+	uint64_t ino, lblk;
+	bool insert, live;
+};
+
 struct ck_kwrq {
 	uint64_t sector, nr, t_issue;
 	bool write;
@@ -152,6 +160,8 @@ struct ck_kwrites {
 		uint64_t n, tail_hole;
 	} *fmap;
 	unsigned nfmap;
+	struct ck_kwshift shift[CK_KW_SHIFT];
+	unsigned nshift;
 };
 
 /*

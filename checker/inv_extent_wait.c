@@ -555,8 +555,6 @@ static void anchor_event61(struct tw_state *s, struct ck_ctx *ctx,
 		}
 		anchor61(s, ctx, ev, f, ck_u(ev, FK_START), ck_u(ev, FK_END), k,
 			 pi >= 0 ? &s->pend[pi].ev : NULL);
-		if (k == EK_COLLAPSE) /* the extents after it move down */
-			ck_kw_forget(&s->kw, ino, ck_u(ev, FK_START));
 		if (pi >= 0)
 			pend_drop(s, (size_t)pi, true);
 		return;
@@ -569,8 +567,6 @@ static void anchor_event61(struct tw_state *s, struct ck_ctx *ctx,
 	     (p.kind == EK_ZERO || p.kind == EK_FALLOC)) ||
 	    (id == EV_EXT4_ES_REMOVE_EXTENT && p.kind == EK_INSERT)) {
 		anchor61(s, ctx, ev, f, p.b0, p.b1, p.kind, &p.ev);
-		if (p.kind == EK_INSERT) /* the extents after it move up */
-			ck_kw_forget(&s->kw, ino, p.b0);
 		pend_drop(s, (size_t)pi, true);
 	}
 }
