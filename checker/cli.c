@@ -19,7 +19,7 @@ static void check_usage(FILE *f)
 		"Re-check a run from its trace alone: reads every CTF trace under\n"
 		"RUN_DIR/trace (iorace UST events and kernel events on one clock),\n"
 		"replays the oracle and evaluates the invariants:\n"
-		"  oracle, conversion_before_completion, truncate_waits_dio,\n"
+		"  oracle, conversion_before_completion, extent_ops_wait_dio,\n"
 		"  sync_commit, completeness\n"
 		"Writes RUN_DIR/check.json, RUN_DIR/junit.xml, RUN_DIR/check.txt and\n"
 		"compares with RUN_DIR/report.json (the online verdict) if present.\n"

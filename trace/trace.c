@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "trace/kevents.h"
 #include "trace/trace_internal.h"
 #include "trace/iorace_tp.h"
 
@@ -412,18 +413,7 @@ static int wait_registered(void)
  */
 static int lttng_kernel_events(void)
 {
-	static const char *const ev =
-	    "ext4_ext_handle_unwritten_extents,"
-	    "ext4_ext_convert_to_initialized_enter,"
-	    "ext4_ext_convert_to_initialized_fastpath,"
-	    "ext4_ext_map_blocks_enter,ext4_ext_map_blocks_exit,"
-	    "ext4_truncate_enter,ext4_truncate_exit,ext4_punch_hole,"
-	    "ext4_zero_range,ext4_fallocate_enter,ext4_fallocate_exit,"
-	    "ext4_sync_file_enter,ext4_sync_file_exit,"
-	    "iomap_dio_rw_begin,iomap_dio_complete,jbd2_start_commit,"
-	    "jbd2_commit_locking,jbd2_commit_flushing,"
-	    "jbd2_commit_logging,jbd2_end_commit,block_rq_issue,"
-	    "block_rq_complete";
+	const char *ev = tr_kevent_list();
 
 	if (lttng("enable-channel", "--kernel", "--session", st.name,
 		  "--subbuf-size=1M", "--num-subbuf=16", "kernel", NULL) ||

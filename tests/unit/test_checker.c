@@ -284,7 +284,7 @@ static void test_truncate_wait_fails(void **state)
 
 	(void)state;
 	history(&b);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	assert_int_equal(r->status, CK_FAIL);
 	assert_int_equal(r->failed, 1);
 	assert_true(cites(r, "iomap_dio_rw_begin"));
@@ -364,7 +364,7 @@ static void test_no_kernel_not_applicable(void **state)
 	assert_int_equal(result("oracle")->status, CK_PASS);
 	assert_int_equal(result("conversion_before_completion")->status,
 			 CK_NA);
-	assert_int_equal(result("truncate_waits_dio")->status, CK_NA);
+	assert_int_equal(result("extent_ops_wait_dio")->status, CK_NA);
 	assert_int_equal(result("sync_commit")->status, CK_NA);
 	done();
 }
@@ -377,7 +377,7 @@ static void test_kernel_lost_inconclusive(void **state)
 	history(&b);
 	ev(90 * MS, "iorace_kernel_stats", "cpu", I(0), "lost", I(5), NULL);
 	assert_int_equal(result("completeness")->status, CK_INCONCLUSIVE);
-	assert_int_equal(result("truncate_waits_dio")->status,
+	assert_int_equal(result("extent_ops_wait_dio")->status,
 			 CK_INCONCLUSIVE);
 	/* the oracle does not depend on kernel events */
 	assert_int_equal(result("oracle")->status, CK_PASS);

@@ -3,7 +3,7 @@
  * Checker on a 6.1-style trace: no iomap DIO events, only ext4 map /
  * conversion / truncate / remove_space events and block requests. DIO
  * writes are matched through their submitting thread's ext4 mapping. A
- * clean history passes conversion_before_completion and truncate_waits_dio
+ * clean history passes conversion_before_completion and extent_ops_wait_dio
  * with something checked; a completion before its conversion fails the
  * first, a request of an in-flight DIO completing inside a truncate fails
  * the second, and a DIO in flight whose kernel end the trace cannot show
@@ -240,7 +240,7 @@ static void test_clean_61_passes(void **state)
 	/* ops 1 and 4 needed conversion, found through their thread */
 	assert_int_equal(r->checked, 2);
 	assert_int_equal(ck_session_ctx(ses)->blocksize, 4096);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	if (r->status != CK_PASS)
 		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
 			 r->note);
@@ -265,7 +265,7 @@ static void test_completion_before_conversion_fails(void **state)
 	assert_true(cites(r, "iorace:op_submit {id=1"));
 	assert_true(cites(r, "ext4_ext_map_blocks_exit"));
 	assert_true(cites(r, "iorace:op_complete {id=1"));
-	assert_int_equal(result("truncate_waits_dio")->status, CK_PASS);
+	assert_int_equal(result("extent_ops_wait_dio")->status, CK_PASS);
 	done();
 }
 
@@ -276,7 +276,7 @@ static void test_rq_inside_truncate_fails(void **state)
 
 	(void)state;
 	history(&b);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	assert_int_equal(r->status, CK_FAIL);
 	assert_int_equal(r->failed, 1);
 	assert_non_null(strstr(r->ev[0].what, "DIO write 2"));
@@ -295,7 +295,7 @@ static void test_unknown_dio_inconclusive(void **state)
 
 	(void)state;
 	history(&b);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	if (r->status != CK_INCONCLUSIVE)
 		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
 			 r->note);
@@ -312,7 +312,7 @@ static void test_no_requests_inconclusive(void **state)
 	(void)state;
 	history(&b);
 	/* op 2 overwrote written blocks: only requests could show its end */
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	if (r->status != CK_INCONCLUSIVE)
 		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
 			 r->note);
