@@ -170,10 +170,26 @@ static bool op_modifies(int kind)
 	       kind == OP_ZERO_RANGE;
 }
 
+/* Whether [o0, o0+l0) and [o1, o1+l1) share a block of size b. */
+static bool blocks_overlap(uint64_t o0, uint64_t l0, uint64_t o1, uint64_t l1,
+			   uint64_t b)
+{
+	if (!l0 || !l1)
+		return false;
+	return o0 / b <= (o1 + l1 - 1) / b && o1 / b <= (o0 + l0 - 1) / b;
+}
+
 static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
 		      const struct ck_op *op)
 {
 	uint64_t bs = ctx->blocksize, b0, b1;
+	/*
+	 * Spoiling works on fs blocks: a later sub-block write to another
+	 * sector of the block may reach the kernel first and allocate and
+	 * convert the block, leaving this one a plain overwrite. Before the
+	 * block size is known, a generous 64 KiB (spoiling only skips).
+	 */
+	uint64_t sb = ctx->blocksize_known && bs ? bs : 65536;
 	struct touched *t;
 	bool fresh;
 	size_t i;
@@ -191,7 +207,7 @@ static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
 
 		if (w->file == op->file &&
 		    (op->kind == OP_TRUNCATE ||
-		     (op->off < w->off + w->len && w->off < op->off + op->len)))
+		     blocks_overlap(op->off, op->len, w->off, w->len, sb)))
 			w->spoiled = true;
 	}
 	if (op->kind == OP_TRUNCATE) {
@@ -211,10 +227,9 @@ static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
 	    op->off + op->len > ctx->initial_size[op->file])
 		return;
 	grow_array((void **)&s->fw, &s->fwcap, s->nfw + 1, sizeof(*s->fw));
-	s->fw[s->nfw++] = (struct first_w){ .id = op->id,
-					    .file = op->file,
-					    .off = op->off,
-					    .len = op->len };
+	s->fw[s->nfw++] = (struct first_w){
+		.id = op->id, .file = op->file, .off = op->off, .len = op->len
+	};
 }
 
 /* Pops the op's first-writer record; true when it was fresh throughout. */
@@ -299,8 +314,8 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	struct ck_evidence *e;
 	struct kd k;
 
-	if (op->kind != OP_WRITE || !(op->flags & OPF_DIRECT) ||
-	    op->res <= 0 || op->file >= 65536)
+	if (op->kind != OP_WRITE || !(op->flags & OPF_DIRECT) || op->res <= 0 ||
+	    op->file >= 65536)
 		return;
 	b0 = op->off / bs;
 	b1 = (op->off + (uint64_t)op->res - 1) / bs;
@@ -333,9 +348,9 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 				if (!w->ext[j].unwritten)
 					continue;
 				for (i = MAX(w->ext[j].lblk, b0);
-				     i <= MIN(w->ext[j].lblk + w->ext[j].len -
-						      1,
-					      b1);
+				     i <=
+				     MIN(w->ext[j].lblk + w->ext[j].len - 1,
+					 b1);
 				     i++) {
 					need[i - b0] = true;
 					/* its own request ended before */
@@ -354,8 +369,7 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	if (first)
 		for (i = 0; i < n; i++)
 			need[i] = true;
-	lastc = ck_xlist_cover(cl, op->inode, t0, op->t_complete, b0, b1,
-			       conv);
+	lastc = ck_xlist_cover(cl, op->inode, t0, op->t_complete, b0, b1, conv);
 	for (i = 0; i < n; i++) {
 		if (!need[i])
 			continue;
@@ -376,16 +390,15 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 		r->skipped++;
 		s->unproven++;
 	} else if (nmiss) {
-		e = ck_evidence_add(r,
-				    "DIO write %" PRIu64 " (file %u ino %" PRIu64
-				    " blocks %" PRIu64 "-%" PRIu64
-				    ") completed with %" PRIu64 " of %" PRIu64
-				    " blocks needing conversion unconverted "
-				    "(need known from %s)",
-				    op->id, op->file, op->inode, b0, b1, nmiss,
-				    nneed,
-				    lastu ? "kernel mapping of its DIO"
-					  : "op stream: first write there");
+		e = ck_evidence_add(
+		    r,
+		    "DIO write %" PRIu64 " (file %u ino %" PRIu64
+		    " blocks %" PRIu64 "-%" PRIu64 ") completed with %" PRIu64
+		    " of %" PRIu64 " blocks needing conversion unconverted "
+		    "(need known from %s)",
+		    op->id, op->file, op->inode, b0, b1, nmiss, nneed,
+		    lastu ? "kernel mapping of its DIO"
+			  : "op stream: first write there");
 		ck_op_cite(e, op, false);
 		if (lastu)
 			ck_xent_cite(e, lastu);
@@ -482,8 +495,9 @@ static void conv_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 	bool conv_missing = ctx->kmissing[EV_EXT4_HANDLE_UNWRITTEN] &&
 			    ctx->kmissing[EV_EXT4_CONVERT_INIT_ENTER];
 
-	if (r->checked && (conv_missing ||
-			   (!conv_seen && !ctx->kseen[EV_EXT4_MAP_BLOCKS_EXIT]))) {
+	if (r->checked &&
+	    (conv_missing ||
+	     (!conv_seen && !ctx->kseen[EV_EXT4_MAP_BLOCKS_EXIT]))) {
 		r->status = CK_INCONCLUSIVE;
 		snprintf(r->note, sizeof(r->note),
 			 "ext4 extent events not recorded; %" PRIu64
@@ -502,14 +516,15 @@ static void conv_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 			 " writes converted before completion",
 			 s->blocks_checked, r->checked);
 		if (!ctx->kseen[EV_IOMAP_DIO_RW_BEGIN])
-			snprintf(r->note + strlen(r->note),
-				 sizeof(r->note) - strlen(r->note),
-				 " (no iomap events: %" PRIu64
-				 " matched by their thread's ext4 mapping, %" PRIu64
-				 " DIO writes had none, %" PRIu64
-				 " unconverted without their own I/O ended "
-				 "skipped)",
-				 s->kw_checked, s->unmapped, s->unproven);
+			snprintf(
+			    r->note + strlen(r->note),
+			    sizeof(r->note) - strlen(r->note),
+			    " (no iomap events: %" PRIu64
+			    " matched by their thread's ext4 mapping, %" PRIu64
+			    " DIO writes had none, %" PRIu64
+			    " unconverted without their own I/O ended "
+			    "skipped)",
+			    s->kw_checked, s->unmapped, s->unproven);
 	}
 }
 
