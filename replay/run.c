@@ -390,9 +390,14 @@ static int check_trace(struct run *r, int status)
 	char path[8192], err[512];
 
 	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
-		msg("trace check failed: %s", err);
+		/* an unreadable trace decides nothing: inconclusive */
+		msg("trace check: INCONCLUSIVE: cannot read the trace: %s", err);
 		free(cr);
-		return status ? status : EXIT_FINDINGS;
+		if (!status) {
+			status = EXIT_INCONCLUSIVE;
+			report_set_verdict(r->run_dir, status);
+		}
+		return status;
 	}
 	checker_compare_online(r->run_dir, cr);
 	snprintf(path, sizeof(path), "%s/report.json", r->run_dir);
