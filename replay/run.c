@@ -26,6 +26,7 @@
 #include "injectors/inject.h"
 #include "replay/engine.h"
 #include "replay/run_internal.h"
+#include "replay/swarm.h"
 #include "trace/trace.h"
 
 #define WATCHDOG_TICK_NS (250 * NSEC_PER_MSEC)
@@ -353,16 +354,22 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("%s", err);
 		return EXIT_USAGE;
 	}
+	if (o->replay &&
+	    plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	/* swarm: the configuration is drawn from the (replayed) seed */
+	if (r->wl.swarm &&
+	    swarm_expand(&r->wl, o->replay ? r->plan.seed : o->seed, err,
+			 sizeof(err)) < 0) {
+		msg("swarm: %s", err);
+		return EXIT_USAGE;
+	}
 	if (o->scale != 1.0)
 		workload_scale(&r->wl, o->scale);
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
-	if (o->replay) {
-		if (plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) <
-		    0) {
-			msg("%s", err);
-			return EXIT_USAGE;
-		}
-	} else if (plan_build(&r->wl, o->seed, &r->plan) < 0) {
+	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;
 	}

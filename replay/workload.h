@@ -13,6 +13,9 @@
  *   fallocate=1            fallocate the files (unwritten extents) up front
  *   poison=1               poison free space before the workload (default 1)
  *   watchdog=60s           an op in flight longer than this is a HANG
+ *   swarm=1                the jobs and the rest of [global] are drawn
+ *                          from the run seed (replay/swarm.h); the file
+ *                          holds only [global] with description and swarm
  *   delay=, dm=, dm_delay=, dm_flakey=, fail_request=, crash=,
  *   expect_write_errors=   injectors (injectors/inject.h); delay= repeats
  *
@@ -112,6 +115,9 @@ struct workload {
 	bool fallocate;
 	bool poison;
 	uint64_t watchdog_ns;
+	bool swarm; /* swarm=1: a template, see replay/swarm.h */
+	char *swarm_text; /* the generated workload text, NULL if not swarm */
+	char swarm_conf[512]; /* one-line summary of the drawn configuration */
 
 	struct wl_job *jobs;
 	unsigned njobs;
