@@ -20,6 +20,7 @@
 
 #include "model/findings.h"
 #include "model/oracle.h"
+#include "trace/kevents.h"
 
 struct json_object;
 
@@ -34,28 +35,10 @@ enum ck_evid {
 	EV_READ_RUN,
 	EV_INJECT,
 	EV_WATCHDOG,
-	/* kernel */
-	EV_EXT4_HANDLE_UNWRITTEN,
-	EV_EXT4_CONVERT_INIT_ENTER,
-	EV_EXT4_CONVERT_INIT_FASTPATH,
-	EV_EXT4_MAP_BLOCKS_ENTER,
-	EV_EXT4_MAP_BLOCKS_EXIT,
-	EV_EXT4_TRUNCATE_ENTER,
-	EV_EXT4_TRUNCATE_EXIT,
-	EV_EXT4_PUNCH_HOLE,
-	EV_EXT4_ZERO_RANGE,
-	EV_EXT4_FALLOCATE_ENTER,
-	EV_EXT4_FALLOCATE_EXIT,
-	EV_EXT4_SYNC_FILE_ENTER,
-	EV_EXT4_SYNC_FILE_EXIT,
-	EV_IOMAP_DIO_RW_BEGIN,
-	EV_IOMAP_DIO_COMPLETE,
-	EV_JBD2_START_COMMIT,
-	EV_JBD2_END_COMMIT,
-	EV_BLOCK_RQ_ISSUE,
-	EV_BLOCK_RQ_COMPLETE,
-	EV_EXT4_REMOVE_SPACE,
-	EV_EXT4_REMOVE_SPACE_DONE,
+	/* kernel: the recorder's table, trace/kevents.h */
+#define CK_KEV_ID(sys, name, id) EV_##id,
+	TR_KEVENTS(CK_KEV_ID)
+#undef CK_KEV_ID
 	EV_KERNEL_STATS, /* iorace_kernel_stats: per-CPU lost counts */
 	EV_NKNOWN,
 };
@@ -295,15 +278,30 @@ struct ck_inv_ops {
 	void (*free)(void *st);
 };
 
-extern const struct ck_inv_ops inv_oracle_ops;
-extern const struct ck_inv_ops inv_conversion_ops;
-extern const struct ck_inv_ops inv_truncate_wait_ops;
-extern const struct ck_inv_ops inv_sync_commit_ops;
-extern const struct ck_inv_ops inv_completeness_ops;
+/*
+ * The invariant table, in report order: X(ops symbol suffix). The array
+ * ck_invariants (session.c) and CK_NINV both derive from it.
+ */
+#define CK_INVARIANTS(X)                                                     \
+	X(oracle)                                                            \
+	X(conversion)                                                        \
+	X(extent_wait)                                                       \
+	X(sync_commit)                                                       \
+	X(completeness)
+
+#define CK_INV_DECL(n) extern const struct ck_inv_ops inv_##n##_ops;
+CK_INVARIANTS(CK_INV_DECL)
+#undef CK_INV_DECL
+/* Invariant 3's name, and the one reports before it had (compare.c). */
+#define CK_INV_EXTENT_WAIT "extent_ops_wait_dio"
+#define CK_INV_OLD_EXTENT_WAIT "truncate_waits_dio"
+
+#define CK_INV_IDX(n) CK_INV_IDX_##n,
+enum { CK_INVARIANTS(CK_INV_IDX) CK_NINV };
+#undef CK_INV_IDX
 
 /* All invariants, in report order; NULL-terminated. */
-extern const struct ck_inv_ops *const ck_invariants[];
-#define CK_NINV 5
+extern const struct ck_inv_ops *const ck_invariants[CK_NINV + 1];
 
 /* Add evidence (capped at CK_MAX_EVIDENCE; failures are always counted). */
 struct ck_evidence *ck_evidence_add(struct ck_inv_result *r,
@@ -369,8 +367,16 @@ int checker_merge_into_report(const char *report_path,
 			      const struct checker_result *res);
 int checker_write_junit(const char *path, const struct checker_result *res);
 int checker_write_text(const char *path, const struct checker_result *res);
-/* 0 when everything passed and agreed, 1 otherwise. */
+/* No sequence gap, discarded event or lost kernel event. */
+bool checker_trace_complete(const struct checker_result *res);
+/*
+ * EXIT_FINDINGS when an invariant failed, else EXIT_INCONCLUSIVE when the
+ * trace is incomplete, else EXIT_FINDINGS when the trace oracle disagrees
+ * with the online verdict, else EXIT_CLEAN.
+ */
 int checker_exit_status(const struct checker_result *res);
+/* "pass", "fail" or "inconclusive", as checker_exit_status decides. */
+const char *checker_verdict_name(const struct checker_result *res);
 
 /* Percentile (0..100) of n sorted values. */
 uint64_t ck_percentile(const uint64_t *sorted, size_t n, double pct);

@@ -106,9 +106,21 @@ static void free_side(struct side *s)
 	json_object_put(s->root[1]);
 }
 
+/*
+ * Invariant names as compared: a report from before the rename calls
+ * extent_ops_wait_dio truncate_waits_dio.
+ */
+static const char *inv_key(const char *name)
+{
+	return strcmp(name, CK_INV_OLD_EXTENT_WAIT) ? name : CK_INV_EXTENT_WAIT;
+}
+
 static const char *inv_status(struct json_object *inv, const char *name)
 {
 	struct json_object *o = obj_key(inv, name), *st;
+
+	if (!o && !strcmp(name, CK_INV_EXTENT_WAIT))
+		o = obj_key(inv, CK_INV_OLD_EXTENT_WAIT);
 
 	if (o && json_object_object_get_ex(o, "status", &st) &&
 	    json_object_is_type(st, json_type_string))
@@ -138,14 +150,16 @@ struct keys {
 	size_t n, cap;
 };
 
-static void keys_add(struct keys *k, struct json_object *o)
+static void keys_add(struct keys *k, struct json_object *o, bool inv)
 {
 	size_t i;
 
 	if (!o)
 		return;
-	json_object_object_foreach(o, key, val)
+	json_object_object_foreach(o, key0, val)
 	{
+		const char *key = inv ? inv_key(key0) : key0;
+
 		(void)val;
 		for (i = 0; i < k->n; i++)
 			if (!strcmp(k->v[i], key))
@@ -249,8 +263,8 @@ int compare_main(int argc, char **argv)
 		out = stdout;
 
 	fprintf(out, "%-32s %-16s %-16s\n", "invariant", "base", "new");
-	keys_add(&k, b.inv);
-	keys_add(&k, n.inv);
+	keys_add(&k, b.inv, true);
+	keys_add(&k, n.inv, true);
 	for (i = 0; i < k.n; i++) {
 		const char *sb = inv_status(b.inv, k.v[i]);
 		const char *sn = inv_status(n.inv, k.v[i]);
@@ -269,8 +283,8 @@ int compare_main(int argc, char **argv)
 	k.n = 0;
 
 	fprintf(out, "\n%-32s %16s %16s\n", "findings", "base", "new");
-	keys_add(&k, b.find);
-	keys_add(&k, n.find);
+	keys_add(&k, b.find, false);
+	keys_add(&k, n.find, false);
 	for (i = 0; i < k.n; i++) {
 		int64_t vb = num(b.find, k.v[i], NULL);
 		int64_t vn = num(n.find, k.v[i], NULL);
@@ -291,8 +305,8 @@ int compare_main(int argc, char **argv)
 	fprintf(out, "\n%-12s %8s %8s %12s %12s %12s %12s %8s\n", "latency",
 		"n base", "n new", "p50 base", "p50 new", "p99 base", "p99 new",
 		"p99 %");
-	keys_add(&k, b.lat);
-	keys_add(&k, n.lat);
+	keys_add(&k, b.lat, false);
+	keys_add(&k, n.lat, false);
 	for (i = 0; i < k.n; i++) {
 		struct json_object *lb = obj_key(b.lat, k.v[i]);
 		struct json_object *ln = obj_key(n.lat, k.v[i]);

@@ -19,28 +19,9 @@ static const char *const evid_names[EV_NKNOWN] = {
 	[EV_READ_RUN] = "read_run",
 	[EV_INJECT] = "inject",
 	[EV_WATCHDOG] = "watchdog",
-	[EV_EXT4_HANDLE_UNWRITTEN] = "ext4_ext_handle_unwritten_extents",
-	[EV_EXT4_CONVERT_INIT_ENTER] = "ext4_ext_convert_to_initialized_enter",
-	[EV_EXT4_CONVERT_INIT_FASTPATH] =
-		"ext4_ext_convert_to_initialized_fastpath",
-	[EV_EXT4_MAP_BLOCKS_ENTER] = "ext4_ext_map_blocks_enter",
-	[EV_EXT4_MAP_BLOCKS_EXIT] = "ext4_ext_map_blocks_exit",
-	[EV_EXT4_TRUNCATE_ENTER] = "ext4_truncate_enter",
-	[EV_EXT4_TRUNCATE_EXIT] = "ext4_truncate_exit",
-	[EV_EXT4_PUNCH_HOLE] = "ext4_punch_hole",
-	[EV_EXT4_ZERO_RANGE] = "ext4_zero_range",
-	[EV_EXT4_FALLOCATE_ENTER] = "ext4_fallocate_enter",
-	[EV_EXT4_FALLOCATE_EXIT] = "ext4_fallocate_exit",
-	[EV_EXT4_SYNC_FILE_ENTER] = "ext4_sync_file_enter",
-	[EV_EXT4_SYNC_FILE_EXIT] = "ext4_sync_file_exit",
-	[EV_IOMAP_DIO_RW_BEGIN] = "iomap_dio_rw_begin",
-	[EV_IOMAP_DIO_COMPLETE] = "iomap_dio_complete",
-	[EV_JBD2_START_COMMIT] = "jbd2_start_commit",
-	[EV_JBD2_END_COMMIT] = "jbd2_end_commit",
-	[EV_BLOCK_RQ_ISSUE] = "block_rq_issue",
-	[EV_BLOCK_RQ_COMPLETE] = "block_rq_complete",
-	[EV_EXT4_REMOVE_SPACE] = "ext4_ext_remove_space",
-	[EV_EXT4_REMOVE_SPACE_DONE] = "ext4_ext_remove_space_done",
+#define CK_KEV_NAME(sys, name, id) [EV_##id] = #name,
+	TR_KEVENTS(CK_KEV_NAME)
+#undef CK_KEV_NAME
 	[EV_KERNEL_STATS] = "iorace_kernel_stats",
 };
 

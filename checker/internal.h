@@ -120,6 +120,14 @@ struct ck_kwrite {
 
 struct ck_kwthr;
 
+/* A collapse/insert whose extent shift is still to come. */
+#define CK_KW_SHIFT 8
+struct ck_kwshift {
+	int64_t tid;
+	uint64_t ino, lblk;
+	bool insert, live;
+};
+
 struct ck_kwrq {
 	uint64_t sector, nr, t_issue;
 	bool write;
@@ -152,6 +160,8 @@ struct ck_kwrites {
 		uint64_t n, tail_hole;
 	} *fmap;
 	unsigned nfmap;
+	struct ck_kwshift shift[CK_KW_SHIFT];
+	unsigned nshift;
 };
 
 /*
@@ -165,6 +175,11 @@ struct ck_kwrite *ck_kw_find(struct ck_kwrites *kw, uint64_t id);
 /* Whether lblk is unwritten in w's mapping. */
 bool ck_kw_unwritten(const struct ck_kwrite *w, uint64_t lblk);
 void ck_kw_free(struct ck_kwrites *kw);
+/*
+ * Blocks start.. of ino no longer are where map exits said (collapse and
+ * insert shift them): unknown until mapped again.
+ */
+void ck_kw_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start);
 /* Blocks [b0, b1] of w whose device sectors meet [sector, +nr). */
 bool ck_kw_sectors_overlap(const struct ck_kwrite *w, uint64_t bs,
 			   uint64_t sector, uint64_t nr, uint64_t *b0,

@@ -135,10 +135,14 @@ static void comp_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 				      ctx->kernel_lost);
 	}
 	if (o) {
-		r->status = CK_FAIL;
-		snprintf(r->note, sizeof(r->note), "%s", why);
-		if (!r->failed)
-			r->failed = 1;
+		/*
+		 * Lost events are the tracer's failure, not the kernel's: the
+		 * trace verdict is inconclusive (checker_exit_status), and so
+		 * is every invariant that would have needed them.
+		 */
+		r->status = CK_INCONCLUSIVE;
+		snprintf(r->note, sizeof(r->note), "trace lost events: %s", why);
+		r->failed = 0;
 	} else if (!s->seq_events) {
 		r->failed = r->nev = 0;
 		r->status = CK_INCONCLUSIVE;

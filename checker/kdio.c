@@ -400,6 +400,29 @@ static void fmap_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start,
 		    hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
 }
 
+void ck_kw_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start)
+{
+	if (fmap_has(kw, ino))
+		fmap_forget(kw, ino, start, UINT64_MAX, false);
+}
+
+/* A collapse (insert) passed its DIO wait: its extents move now. */
+static void shift_done(struct ck_kwrites *kw, const struct ck_event *ev,
+		       bool insert)
+{
+	unsigned i;
+
+	for (i = 0; i < CK_KW_SHIFT; i++) {
+		struct ck_kwshift *sh = &kw->shift[i];
+
+		if (!sh->live || sh->insert != insert || sh->tid != ev->tid ||
+		    sh->ino != ck_u(ev, FK_INO))
+			continue;
+		sh->live = false;
+		ck_kw_forget(kw, sh->ino, sh->lblk);
+	}
+}
+
 static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		  const struct ck_event *ev)
 {
@@ -561,6 +584,28 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		if (ck_kernel_dev_ok(ctx, ev))
 			fmap_forget(kw, ino, ck_u(ev, FK_START),
 				    ck_u(ev, FK_END), true);
+		shift_done(kw, ev, false);
+		return NULL;
+	case EV_EXT4_COLLAPSE_RANGE:
+	case EV_EXT4_INSERT_RANGE:
+		/*
+		 * Extents from the offset on will move, after the op's DIO
+		 * wait: forget them at its removal (collapse) or extent
+		 * cache drop (insert) in the same thread.
+		 */
+		if (ck_kernel_dev_ok(ctx, ev) && ctx->blocksize) {
+			struct ck_kwshift *sh =
+			    &kw->shift[kw->nshift++ % CK_KW_SHIFT];
+
+			sh->tid = ev->tid;
+			sh->ino = ino;
+			sh->lblk = ck_u(ev, FK_OFFSET) / ctx->blocksize;
+			sh->insert = id == EV_EXT4_INSERT_RANGE;
+			sh->live = true;
+		}
+		return NULL;
+	case EV_EXT4_ES_REMOVE_EXTENT:
+		shift_done(kw, ev, true);
 		return NULL;
 	case EV_EXT4_TRUNCATE_EXIT:
 	case EV_EXT4_PUNCH_HOLE:

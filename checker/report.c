@@ -289,8 +289,7 @@ struct json_object *checker_result_to_json(const struct checker_result *res)
 			       json_object_new_string(res->run_dir));
 	json_object_object_add(root, "verdict",
 			       json_object_new_string(
-				       checker_exit_status(res) ? "fail"
-								: "pass"));
+				       checker_verdict_name(res)));
 	json_object_object_add(root, "trace", trace_json(res));
 	json_object_object_add(root, "invariants", invariants_json(res));
 	fo = json_object_new_object();
@@ -516,8 +515,7 @@ static void write_text(FILE *f, const struct checker_result *res)
 		fprintf(f, "\nonline verdict: %s: %s\n",
 			res->online_agree ? "agree" : "DISAGREE",
 			res->online_msg);
-	fprintf(f, "\nverdict: %s\n",
-		checker_exit_status(res) ? "FAIL" : "pass");
+	fprintf(f, "\nverdict: %s\n", checker_verdict_name(res));
 }
 
 int checker_write_text(const char *path, const struct checker_result *res)
@@ -532,14 +530,35 @@ int checker_write_text(const char *path, const struct checker_result *res)
 	return fclose(f) ? -1 : 0;
 }
 
+bool checker_trace_complete(const struct checker_result *res)
+{
+	return !res->seq_gaps && !res->kernel_lost &&
+	       !res->rs.discarded_msgs && !res->rs.discarded_events &&
+	       !res->rs.discarded_packets;
+}
+
 int checker_exit_status(const struct checker_result *res)
 {
 	unsigned i;
 
 	for (i = 0; i < CK_NINV; i++)
 		if (res->inv[i].status == CK_FAIL)
-			return 1;
+			return EXIT_FINDINGS;
+	if (!checker_trace_complete(res))
+		return EXIT_INCONCLUSIVE;
 	if (res->online_present && !res->online_agree)
-		return 1;
-	return 0;
+		return EXIT_FINDINGS;
+	return EXIT_CLEAN;
+}
+
+const char *checker_verdict_name(const struct checker_result *res)
+{
+	switch (checker_exit_status(res)) {
+	case EXIT_CLEAN:
+		return "pass";
+	case EXIT_INCONCLUSIVE:
+		return "inconclusive";
+	default:
+		return "fail";
+	}
 }

@@ -13,10 +13,13 @@
 #include "checker/checker.h"
 #include "common/util.h"
 
-const struct ck_inv_ops *const ck_invariants[] = {
-	&inv_oracle_ops,      &inv_conversion_ops,    &inv_truncate_wait_ops,
-	&inv_sync_commit_ops, &inv_completeness_ops, NULL,
+#define CK_INV_PTR(n) &inv_##n##_ops,
+const struct ck_inv_ops *const ck_invariants[CK_NINV + 1] = {
+	CK_INVARIANTS(CK_INV_PTR) NULL,
 };
+#undef CK_INV_PTR
+_Static_assert(ARRAY_SIZE(ck_invariants) == CK_NINV + 1,
+	       "CK_NINV is the invariant table's length");
 
 struct ck_ctx *ck_ctx_new(void)
 {

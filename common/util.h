@@ -42,6 +42,12 @@ enum {
 	EXIT_CLEAN = 0,
 	EXIT_FINDINGS = 1,
 	EXIT_USAGE = 2,
+	/*
+	 * No finding online, but the trace lost events (sequence gaps,
+	 * discarded events, kernel ring buffer losses): the trace verdict
+	 * is neither a pass nor a failure of the kernel.
+	 */
+	EXIT_INCONCLUSIVE = 3,
 	EXIT_CANNOT_RUN = 77,
 };
 

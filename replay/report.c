@@ -3,6 +3,7 @@
  * report.json (json-c) and report.txt. The JSON shape is shared with
  * `iorace check` and `iorace compare`:
  *   { "tool": "iorace", "version": 1, "workload", "seed", "scale",
+ *     "swarm": { "config", "job" } (swarm runs only),
  *     "verdict": "pass"|"fail", "exit": N,
  *     "findings": { CLASS: count, ... },         every class, zeros too
  *     "finding_details": [ { class, op, file, offset, length, t_submit_ns,
@@ -75,12 +76,26 @@ int report_write(struct run *r)
 	json_object_object_add(root, "seed", ju64(r->plan.seed));
 	json_object_object_add(root, "scale",
 			       json_object_new_double(r->opts->scale));
-	json_object_object_add(root, "engine",
-			       jstr(r->opts->engine ? r->opts->engine :
-						      "per-job"));
-	json_object_object_add(root, "verdict",
-			       jstr(r->exit_status == EXIT_CLEAN ? "pass" :
-								   "fail"));
+	if (r->wl.swarm_text) {
+		json_object *js = json_object_new_object();
+		FILE *sf;
+
+		json_object_object_add(js, "config", jstr(r->wl.swarm_conf));
+		json_object_object_add(js, "job", jstr("swarm.job"));
+		json_object_object_add(root, "swarm", js);
+		snprintf(path, sizeof(path), "%s/swarm.job", r->run_dir);
+		sf = fopen(path, "w");
+		if (!sf || fputs(r->wl.swarm_text, sf) < 0)
+			msg("cannot write %s", path);
+		if (sf)
+			fclose(sf);
+	}
+	json_object_object_add(
+	    root, "engine",
+	    jstr(r->opts->engine ? r->opts->engine : "per-job"));
+	json_object_object_add(
+	    root, "verdict",
+	    jstr(r->exit_status == EXIT_CLEAN ? "pass" : "fail"));
 	json_object_object_add(root, "exit",
 			       json_object_new_int(r->exit_status));
 	for (int c = 0; c < F_NCLASSES; c++)
@@ -98,8 +113,7 @@ int report_write(struct run *r)
 		json_object_object_add(o, "offset", ju64(f->off));
 		json_object_object_add(o, "length", ju64(f->len));
 		json_object_object_add(o, "t_submit_ns", ju64(f->t_submit));
-		json_object_object_add(o, "t_complete_ns",
-				       ju64(f->t_complete));
+		json_object_object_add(o, "t_complete_ns", ju64(f->t_complete));
 		json_object_object_add(o, "expected", jstr(f->expected));
 		json_object_object_add(o, "seen", jstr(f->seen));
 		json_object_array_add(jd, o);
@@ -144,8 +158,7 @@ int report_write(struct run *r)
 		json_object_object_add(o, "inode", ju64(r->files[i].inode));
 		json_object_object_add(o, "final_size",
 				       ju64(r->files[i].final_size));
-		json_object_object_add(o, "extents",
-				       ju64(r->files[i].extents));
+		json_object_object_add(o, "extents", ju64(r->files[i].extents));
 		json_object_object_add(o, "unwritten_extents",
 				       ju64(r->files[i].unwritten));
 		json_object_array_add(jfiles, o);
@@ -161,7 +174,7 @@ int report_write(struct run *r)
 	snprintf(path, sizeof(path), "%s/report.json", r->run_dir);
 	rc = json_object_to_file_ext(path, root,
 				     JSON_C_TO_STRING_PRETTY |
-					     JSON_C_TO_STRING_NOSLASHESCAPE);
+					 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (rc < 0)
 		msg("cannot write %s", path);
 	json_object_put(root);
@@ -173,11 +186,15 @@ int report_write(struct run *r)
 	fprintf(txt, "iorace run: workload %s seed %llu scale %g\n",
 		r->workload_name, (unsigned long long)r->plan.seed,
 		r->opts->scale);
+	if (r->wl.swarm_text)
+		fprintf(txt, "swarm config: %s (%s/swarm.job)\n",
+			r->wl.swarm_conf, r->run_dir);
 	fprintf(txt, "verdict: %s (%llu findings)\n",
 		r->exit_status == EXIT_CLEAN ? "PASS" : "FAIL",
 		(unsigned long long)total);
-	fprintf(txt, "ops %llu/%zu, written %llu B, read %llu B, "
-		     "sectors verified %llu, poison %llu B\n",
+	fprintf(txt,
+		"ops %llu/%zu, written %llu B, read %llu B, "
+		"sectors verified %llu, poison %llu B\n",
 		(unsigned long long)atomic_load(&r->ops_done), r->plan.nops,
 		(unsigned long long)atomic_load(&r->bytes_written),
 		(unsigned long long)atomic_load(&r->bytes_read),
@@ -186,8 +203,8 @@ int report_write(struct run *r)
 	fprintf(txt, "fsck: %s (status %d); kernel log matches: %u\n",
 		r->fsck_status ? "NOT CLEAN" : "clean", r->fsck_status,
 		r->kmsg_matches);
-	fprintf(txt, "\n%-12s %10s %12s %12s %12s\n", "latency", "n",
-		"p50 us", "p99 us", "max us");
+	fprintf(txt, "\n%-12s %10s %12s %12s %12s\n", "latency", "n", "p50 us",
+		"p99 us", "max us");
 	for (int k = 0; k < OP_NKINDS; k++) {
 		const struct lat *l = &r->lat[k];
 
@@ -199,10 +216,12 @@ int report_write(struct run *r)
 	}
 	fprintf(txt, "\nfiles:\n");
 	for (unsigned i = 0; i < r->nfiles; i++)
-		fprintf(txt, "  f%u inode %llu size %llu extents %u (unwritten %u)\n",
-			i, (unsigned long long)r->files[i].inode,
-			(unsigned long long)r->files[i].final_size,
-			r->files[i].extents, r->files[i].unwritten);
+		fprintf(
+		    txt,
+		    "  f%u inode %llu size %llu extents %u (unwritten %u)\n", i,
+		    (unsigned long long)r->files[i].inode,
+		    (unsigned long long)r->files[i].final_size,
+		    r->files[i].extents, r->files[i].unwritten);
 	fprintf(txt, "\nfindings by class:");
 	for (int c = 0; c < F_NCLASSES; c++)
 		if (r->findings.count[c])
@@ -212,7 +231,9 @@ int report_write(struct run *r)
 	for (size_t i = 0; i < r->findings.n && i < 50; i++) {
 		const struct finding *f = &r->findings.v[i];
 
-		fprintf(txt, "  %s op %llu file %u bytes %llu+%llu: expected %s; seen %s\n",
+		fprintf(txt,
+			"  %s op %llu file %u bytes %llu+%llu: expected %s; "
+			"seen %s\n",
 			finding_class_name(f->cls),
 			(unsigned long long)f->op_id, f->file,
 			(unsigned long long)f->off, (unsigned long long)f->len,
@@ -235,11 +256,13 @@ int report_set_verdict(const char *run_dir, int status)
 	if (!root)
 		return -1;
 	json_object_object_add(root, "verdict",
-			       jstr(status == EXIT_CLEAN ? "pass" : "fail"));
+			       jstr(status == EXIT_CLEAN	 ? "pass"
+				    : status == EXIT_INCONCLUSIVE ? "inconclusive"
+								  : "fail"));
 	json_object_object_add(root, "exit", json_object_new_int(status));
 	rc = json_object_to_file_ext(path, root,
 				     JSON_C_TO_STRING_PRETTY |
-					     JSON_C_TO_STRING_NOSLASHESCAPE);
+					 JSON_C_TO_STRING_NOSLASHESCAPE);
 	json_object_put(root);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "replay/engine.h"
 #include "replay/run_internal.h"
 #include "replay/watchdog.h"
+#include "replay/swarm.h"
 #include "trace/trace.h"
 
 #define WATCHDOG_TICK_NS (250 * NSEC_PER_MSEC)
@@ -404,16 +405,22 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("%s", err);
 		return EXIT_USAGE;
 	}
+	if (o->replay &&
+	    plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	/* swarm: the configuration is drawn from the (replayed) seed */
+	if (r->wl.swarm &&
+	    swarm_expand(&r->wl, o->replay ? r->plan.seed : o->seed, err,
+			 sizeof(err)) < 0) {
+		msg("swarm: %s", err);
+		return EXIT_USAGE;
+	}
 	if (o->scale != 1.0)
 		workload_scale(&r->wl, o->scale);
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
-	if (o->replay) {
-		if (plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) <
-		    0) {
-			msg("%s", err);
-			return EXIT_USAGE;
-		}
-	} else if (plan_build(&r->wl, o->seed, &r->plan) < 0) {
+	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;
 	}
@@ -441,9 +448,14 @@ static int check_trace(struct run *r, int status)
 	char path[8192], err[512];
 
 	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
-		msg("trace check failed: %s", err);
+		/* an unreadable trace decides nothing: inconclusive */
+		msg("trace check: INCONCLUSIVE: cannot read the trace: %s", err);
 		free(cr);
-		return status ? status : EXIT_FINDINGS;
+		if (!status) {
+			status = EXIT_INCONCLUSIVE;
+			report_set_verdict(r->run_dir, status);
+		}
+		return status;
 	}
 	checker_compare_online(r->run_dir, cr);
 	snprintf(path, sizeof(path), "%s/report.json", r->run_dir);
@@ -452,13 +464,24 @@ static int check_trace(struct run *r, int status)
 	checker_write_junit(path, cr);
 	snprintf(path, sizeof(path), "%s/check.txt", r->run_dir);
 	checker_write_text(path, cr);
-	if (checker_exit_status(cr)) {
+	switch (checker_exit_status(cr)) {
+	case EXIT_FINDINGS:
 		msg("trace check: FAIL (%s/check.txt)", r->run_dir);
 		if (!status) {
 			status = EXIT_FINDINGS;
 			report_set_verdict(r->run_dir, status);
 		}
-	} else {
+		break;
+	case EXIT_INCONCLUSIVE:
+		msg("trace check: INCONCLUSIVE: the trace lost events (%s/"
+		    "check.txt); the online verdict stands alone",
+		    r->run_dir);
+		if (!status) {
+			status = EXIT_INCONCLUSIVE;
+			report_set_verdict(r->run_dir, status);
+		}
+		break;
+	default:
 		msg("trace check: every invariant holds, online verdict "
 		    "agrees");
 	}
@@ -706,7 +729,8 @@ out_free:
 int run_repeat(const struct run_opts *o, unsigned n)
 {
 	struct run_opts one = *o;
-	unsigned failed_runs = 0, hits[F_NCLASSES] = { 0 };
+	unsigned failed_runs = 0, inconclusive_runs = 0;
+	unsigned hits[F_NCLASSES] = { 0 };
 	char base[4096], dir[4200], path[8192];
 	json_object *root, *jruns, *jcls;
 	int worst = 0;
@@ -735,12 +759,15 @@ int run_repeat(const struct run_opts *o, unsigned n)
 		    jr, "seed", json_object_new_int64((int64_t)one.seed));
 		json_object_object_add(jr, "exit", json_object_new_int(st));
 		json_object_array_add(jruns, jr);
-		if (st != EXIT_CLEAN && st != EXIT_FINDINGS) {
+		if (st != EXIT_CLEAN && st != EXIT_FINDINGS &&
+		    st != EXIT_INCONCLUSIVE) {
 			worst = st;
 			break;
 		}
 		if (st == EXIT_FINDINGS)
 			failed_runs++;
+		if (st == EXIT_INCONCLUSIVE)
+			inconclusive_runs++;
 		snprintf(path, sizeof(path), "%s/report.json", dir);
 		rep = json_object_from_file(path);
 		if (rep && json_object_object_get_ex(rep, "findings", &jf)) {
@@ -765,15 +792,22 @@ int run_repeat(const struct run_opts *o, unsigned n)
 			       hits[c], n, hits[c] == n ? "solid" : "flaky");
 	}
 	printf("%u of %u runs had findings\n", failed_runs, n);
+	if (inconclusive_runs)
+		printf("%u of %u runs inconclusive (their trace lost events)\n",
+		       inconclusive_runs, n);
 	json_object_object_add(root, "runs", jruns);
 	json_object_object_add(root, "runs_with_class", jcls);
 	json_object_object_add(root, "failed_runs",
 			       json_object_new_int((int)failed_runs));
+	json_object_object_add(root, "inconclusive_runs",
+			       json_object_new_int((int)inconclusive_runs));
 	json_object_object_add(root, "total_runs", json_object_new_int((int)n));
 	snprintf(path, sizeof(path), "%s/repeat.json", base);
 	json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY);
 	json_object_put(root);
 	if (worst)
 		return worst;
-	return failed_runs ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (failed_runs)
+		return EXIT_FINDINGS;
+	return inconclusive_runs ? EXIT_INCONCLUSIVE : EXIT_CLEAN;
 }

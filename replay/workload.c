@@ -123,6 +123,7 @@ enum gkey {
 	G_FALLOCATE,
 	G_POISON,
 	G_WATCHDOG,
+	G_SWARM,
 	G_NKEYS,
 };
 
@@ -131,7 +132,7 @@ static const char *const gkeys[G_NKEYS] = {
 	[G_MKFS_OPTS] = "mkfs_opts",	 [G_MOUNT_OPTS] = "mount_opts",
 	[G_NRFILES] = "nrfiles",	 [G_FILESIZE] = "filesize",
 	[G_FALLOCATE] = "fallocate",	 [G_POISON] = "poison",
-	[G_WATCHDOG] = "watchdog",
+	[G_WATCHDOG] = "watchdog",	 [G_SWARM] = "swarm",
 };
 
 /* Parse-time bookkeeping for one job: where each key was set. */
@@ -267,6 +268,10 @@ static int global_key(struct parser *p, const char *key, const char *val)
 		if (parse_duration(val, &v) || !v)
 			return bad_value(p, key, val, "a duration > 0");
 		wl->watchdog_ns = v;
+		return 0;
+	case G_SWARM:
+		if (parse_bool(val, &wl->swarm))
+			return bad_value(p, key, val, "0 or 1");
 		return 0;
 	}
 	return 0;
@@ -592,6 +597,13 @@ static int finish(struct parser *p)
 	struct workload *wl = p->wl;
 	unsigned i, k;
 
+	if (wl->swarm) {
+		if (wl->njobs)
+			return perr(p, wl->jobs[0].line,
+				    "swarm=1 workloads have no job sections "
+				    "(jobs are drawn from the seed)");
+		return 0;
+	}
 	if (!wl->njobs)
 		return perr(p, p->lineno, "no job sections");
 	for (i = 0; i < wl->njobs; i++) {
@@ -744,6 +756,8 @@ void workload_free(struct workload *wl)
 	free(wl->jobs);
 	wl->jobs = NULL;
 	wl->njobs = 0;
+	free(wl->swarm_text);
+	wl->swarm_text = NULL;
 }
 
 /* x * f rounded to the nearest multiple of a, at least a when x > 0. */

@@ -16,6 +16,9 @@
  *                          so is a stream with no op in flight that did
  *                          nothing for this long past its last op or past
  *                          the planned time it waited for (watchdog.h)
+ *   swarm=1                the jobs and the rest of [global] are drawn
+ *                          from the run seed (replay/swarm.h); the file
+ *                          holds only [global] with description and swarm
  *   delay=, dm=, dm_delay=, dm_flakey=, fail_request=, crash=,
  *   expect_write_errors=   injectors (injectors/inject.h); delay= repeats
  *
@@ -115,6 +118,9 @@ struct workload {
 	bool fallocate;
 	bool poison;
 	uint64_t watchdog_ns;
+	bool swarm; /* swarm=1: a template, see replay/swarm.h */
+	char *swarm_text; /* the generated workload text, NULL if not swarm */
+	char swarm_conf[512]; /* one-line summary of the drawn configuration */
 
 	struct wl_job *jobs;
 	unsigned njobs;

@@ -33,40 +33,11 @@
 
 #include "common/util.h"
 #include "trace/ctf_writer.h"
+#include "trace/kevents.h"
 #include "trace/trace_internal.h"
 
 #define TRACEFS_DIR	"/sys/kernel/tracing"
 #define KBUF_KB_PER_CPU (32 * 1024)
-
-static const char *const kevents[][2] = {
-	{ "ext4", "ext4_ext_handle_unwritten_extents" },
-	{ "ext4", "ext4_ext_convert_to_initialized_enter" },
-	{ "ext4", "ext4_ext_convert_to_initialized_fastpath" },
-	{ "ext4", "ext4_ext_map_blocks_enter" },
-	{ "ext4", "ext4_ext_map_blocks_exit" },
-	{ "ext4", "ext4_truncate_enter" },
-	{ "ext4", "ext4_truncate_exit" },
-	{ "ext4", "ext4_punch_hole" },
-	/* after inode_dio_wait(); on 6.1 ext4_punch_hole fires before it */
-	{ "ext4", "ext4_ext_remove_space" },
-	{ "ext4", "ext4_ext_remove_space_done" },
-	{ "ext4", "ext4_zero_range" },
-	{ "ext4", "ext4_fallocate_enter" },
-	{ "ext4", "ext4_fallocate_exit" },
-	{ "ext4", "ext4_sync_file_enter" },
-	{ "ext4", "ext4_sync_file_exit" },
-	{ "ext4", "ext4_fc_commit_start" },
-	{ "ext4", "ext4_fc_commit_stop" },
-	{ "iomap", "iomap_dio_rw_begin" },
-	{ "iomap", "iomap_dio_complete" },
-	{ "jbd2", "jbd2_start_commit" },
-	{ "jbd2", "jbd2_commit_locking" },
-	{ "jbd2", "jbd2_commit_flushing" },
-	{ "jbd2", "jbd2_commit_logging" },
-	{ "jbd2", "jbd2_end_commit" },
-	{ "block", "block_rq_issue" },
-	{ "block", "block_rq_complete" },
-};
 
 static const char *const ksystems[] = { "ext4", "iomap", "jbd2", "block",
 					NULL };
@@ -212,8 +183,8 @@ int ktrace_start(const char *trace_dir, const char *dev)
 	}
 	/* Empty the buffers (a reused instance could hold old events). */
 	tracefs_instance_file_write(ks.inst, "trace", "");
-	for (size_t i = 0; i < ARRAY_SIZE(kevents); i++) {
-		const char *sys = kevents[i][0], *ev = kevents[i][1];
+	for (size_t i = 0; i < tr_nkevents; i++) {
+		const char *sys = tr_kevents[i].sys, *ev = tr_kevents[i].name;
 
 		snprintf(path, sizeof(path), TRACEFS_DIR "/events/%s/%s", sys,
 			 ev);

@@ -24,7 +24,7 @@ expect_gt "iorace/kernel interleavings" "$switches" 100
 "$IORACE" check "$T/seed" >"$T/check.out" 2>&1
 expect_eq "iorace check exit" "$?" 0
 grep -q "agree" "$T/check.out" && pass "check agrees with the run" || fail "no agreement line"
-for inv in oracle conversion_before_completion truncate_waits_dio completeness; do
+for inv in oracle conversion_before_completion extent_ops_wait_dio completeness; do
 	expect_eq "invariant $inv" "$(jget "$T/seed/check.json" ".invariants.$inv.status")" pass
 done
 [ -s "$T/seed/junit.xml" ] && grep -q '<testcase' "$T/seed/junit.xml" && pass "junit.xml written" || fail "no junit.xml"

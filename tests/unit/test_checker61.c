@@ -3,7 +3,7 @@
  * Checker on a 6.1-style trace: no iomap DIO events, only ext4 map /
  * conversion / truncate / remove_space events and block requests. DIO
  * writes are matched through their submitting thread's ext4 mapping. A
- * clean history passes conversion_before_completion and truncate_waits_dio
+ * clean history passes conversion_before_completion and extent_ops_wait_dio
  * with something checked; a completion before its conversion fails the
  * first, a request of an in-flight DIO completing inside a truncate fails
  * the second, and a DIO in flight whose kernel end the trace cannot show
@@ -26,66 +26,9 @@
 #define TID  7	  /* the submitting thread, in UST and kernel events */
 #define PBLK 1002 /* device block of lblk 2 (4 KiB blocks) */
 
-static struct ck_classes *cc;
-static struct ck_session *ses;
-static uint64_t seq;
+#include "tests/unit/ck_history.h"
+
 static bool no_rq; /* drop block requests */
-
-/* ev(t, name, "field", value, ..., NULL); "rwbs" takes a string. */
-static void ev(uint64_t t, const char *name, ...)
-{
-	const char *names[CK_MAX_FIELDS];
-	uint8_t types[CK_MAX_FIELDS];
-	struct ck_event e = { 0 };
-	unsigned n = 0;
-	bool ust = !strncmp(name, "iorace:", 7);
-	const char *k;
-	va_list ap;
-
-	if (ust) {
-		names[n] = "seq";
-		types[n] = CKF_U64;
-		e.v[n++] = seq++;
-	}
-	va_start(ap, name);
-	while ((k = va_arg(ap, const char *))) {
-		names[n] = k;
-		if (!strcmp(k, "rwbs")) {
-			types[n] = CKF_STR;
-			e.v[n++] =
-			    (uint64_t)(uintptr_t)va_arg(ap, const char *);
-			continue;
-		}
-		types[n] = ust ? CKF_U64 : CKF_S64;
-		e.v[n++] = (uint64_t)va_arg(ap, int64_t);
-	}
-	va_end(ap);
-	if (ust) {
-		names[n] = "tid";
-		types[n] = CKF_U64;
-		e.v[n++] = TID;
-	}
-	e.cls = ck_class_intern(cc, name, n, names, types);
-	e.t = t;
-	e.tid = ck_has(&e, FK_TID) ? (int64_t)ck_u(&e, FK_TID) : -1;
-	ck_session_event(ses, &e);
-}
-
-#define I(x) ((int64_t)(x))
-
-static void submit(uint64_t t, uint64_t id, int kind, uint64_t off,
-		   uint64_t len)
-{
-	ev(t, "iorace:op_submit", "id", I(id), "kind", I(kind), "file", I(0),
-	   "inode", I(INO), "off", I(off), "len", I(len), "flags",
-	   I(kind == OP_WRITE ? OPF_DIRECT : 0), "t", I(t), NULL);
-}
-
-static void complete(uint64_t t, uint64_t id, int kind, int64_t res)
-{
-	ev(t, "iorace:op_complete", "id", I(id), "kind", I(kind), "res", I(res),
-	   "t", I(t), NULL);
-}
 
 /* ext4 maps lblk..+n unwritten at pblk for the DIO in thread TID. */
 static void map_unwritten(uint64_t t, uint64_t lblk, uint64_t n, uint64_t pblk)
@@ -240,7 +183,7 @@ static void test_clean_61_passes(void **state)
 	/* ops 1 and 4 needed conversion, found through their thread */
 	assert_int_equal(r->checked, 2);
 	assert_int_equal(ck_session_ctx(ses)->blocksize, 4096);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	if (r->status != CK_PASS)
 		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
 			 r->note);
@@ -265,7 +208,7 @@ static void test_completion_before_conversion_fails(void **state)
 	assert_true(cites(r, "iorace:op_submit {id=1"));
 	assert_true(cites(r, "ext4_ext_map_blocks_exit"));
 	assert_true(cites(r, "iorace:op_complete {id=1"));
-	assert_int_equal(result("truncate_waits_dio")->status, CK_PASS);
+	assert_int_equal(result("extent_ops_wait_dio")->status, CK_PASS);
 	done();
 }
 
@@ -276,7 +219,7 @@ static void test_rq_inside_truncate_fails(void **state)
 
 	(void)state;
 	history(&b);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	assert_int_equal(r->status, CK_FAIL);
 	assert_int_equal(r->failed, 1);
 	assert_non_null(strstr(r->ev[0].what, "DIO write 2"));
@@ -295,7 +238,7 @@ static void test_unknown_dio_inconclusive(void **state)
 
 	(void)state;
 	history(&b);
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	if (r->status != CK_INCONCLUSIVE)
 		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
 			 r->note);
@@ -312,7 +255,7 @@ static void test_no_requests_inconclusive(void **state)
 	(void)state;
 	history(&b);
 	/* op 2 overwrote written blocks: only requests could show its end */
-	r = result("truncate_waits_dio");
+	r = result("extent_ops_wait_dio");
 	if (r->status != CK_INCONCLUSIVE)
 		fail_msg("truncate: %s (%s)", ck_status_name(r->status),
 			 r->note);

@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "replay/plan.h"
+#include "replay/swarm.h"
 #include "replay/workload.h"
 
 #define MIB (1ull << 20)
@@ -399,6 +400,8 @@ static void test_named_workloads(void **state)
 			fail_msg("%s", err);
 		if (!wl.description[0])
 			fail_msg("%s: no description=", de->d_name);
+		if (wl.swarm && swarm_expand(&wl, 1, err, sizeof(err)))
+			fail_msg("%s: %s", de->d_name, err);
 		assert_true(wl.njobs > 0);
 		for (i = 0; i < wl.njobs; i++)
 			if (wl.jobs[i].file != WL_ALL_FILES)
