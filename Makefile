@@ -24,7 +24,8 @@ SAN_MAIN_OBJ := $(MAIN_SRC:%.c=$(SAN)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
-.PHONY: all check unit unit-san integration run bench deps clean format mutants
+.PHONY: all check unit unit-san integration run bench deps clean format mutants \
+	coverage
 
 all: bin/iorace
 
@@ -79,6 +80,15 @@ deps:
 # plus the known-bad controls; prints the caught/escaped table.
 mutants: bin/iorace
 	ci/mutants
+
+# make coverage: kernel coverage of the ext4/iomap DIO paths (the functions
+# of ci/coverage/dio-paths.txt) reached by each named workload, on a gcov
+# kernel in the VM; tables, unreached list and HTML in results/coverage-*,
+# the union figure last. COVERAGE_OPTS: more ci/coverage/run options and
+# workloads (e.g. COVERAGE_OPTS="--kernel ~/linux/build hole-fill-read").
+COVERAGE_OPTS ?=
+coverage: bin/iorace
+	ci/coverage/run $(COVERAGE_OPTS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
