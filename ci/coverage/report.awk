@@ -11,6 +11,9 @@
 function pct(a, b) {
 	return b ? sprintf("%5.1f%%", 100 * a / b) : "    -"
 }
+function pctn(a, b) {
+	return b ? sprintf("%.1f%%", 100 * a / b) : "-"
+}
 function frac(a, b) {
 	return sprintf("%5d/%-5d %s", a, b, pct(a, b))
 }
@@ -172,7 +175,7 @@ END {
 	}
 	printf "\nunion: %d/%d listed functions reached (%s), lines %d/%d (%s), " \
 	       "branches %d/%d (%s), %d workloads\n", fr, nlisted,
-	       pct(fr, nlisted), th, tl, pct(th, tl), tbh, tb, pct(tbh, tb), nw
+	       pctn(fr, nlisted), th, tl, pctn(th, tl), tbh, tb, pctn(tbh, tb), nw
 }
 function cmpkey(x, y,   px, py) {
 	split(x, px, ":")
