@@ -630,6 +630,11 @@ static int finish(struct parser *p)
 		if (j->type == JOB_TRUNCATE) {
 			j->trunc_size = j->size;
 			j->size = 0;
+			if (j->trunc_size % 512 || j->grow_back % 512)
+				return perr(p, jk->line[K_SIZE] ? jk->line[K_SIZE] : j->line,
+					    "job [%s]: truncate sizes must be "
+					    "multiples of 512 (the oracle's "
+					    "sector)", j->name);
 		}
 		if (j->type == JOB_IO) {
 			if (j->offset == WL_RANDOM_OFFSET)
@@ -817,7 +822,10 @@ void workload_scale(struct workload *wl, double f)
 			continue;
 		}
 		j->count = scale_count(j->count, f);
-		j->trunc_size = scale_size(j->trunc_size, f, KIB4);
+		/* a truncate size's sectors inside its 4 KiB block are kept:
+		 * they are what makes a truncate end mid-block */
+		j->trunc_size = scale_size(j->trunc_size & ~(KIB4 - 1), f, KIB4) +
+				(j->trunc_size & (KIB4 - 1));
 		j->grow_back = scale_size(j->grow_back, f, KIB4);
 		if (T(j->type) & T_RANGE) {
 			bool fit = j->offset != WL_RANDOM_OFFSET &&
