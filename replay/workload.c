@@ -630,11 +630,6 @@ static int finish(struct parser *p)
 		if (j->type == JOB_TRUNCATE) {
 			j->trunc_size = j->size;
 			j->size = 0;
-			if (j->trunc_size % 512 || j->grow_back % 512)
-				return perr(p, jk->line[K_SIZE] ? jk->line[K_SIZE] : j->line,
-					    "job [%s]: truncate sizes must be "
-					    "multiples of 512 (the oracle's "
-					    "sector)", j->name);
 		}
 		if (j->type == JOB_IO) {
 			if (j->offset == WL_RANDOM_OFFSET)

@@ -270,6 +270,8 @@ static void test_bad_strings(void **state)
 		{ "[j]\ntype=io\nruntime=fast\n", "x:3: bad value 'fast'" },
 		{ "[]\n", "x:1: empty section name" },
 		{ "[j]\ntype=io\n=4\n", "x:3: missing key" },
+		{ "[t]\ntype=truncate\nsize=1000\n",
+		  "x:3: bad value '1000' for 'size' (want a size, multiple of 512)" },
 	};
 	struct workload wl;
 	char err[512];
@@ -374,6 +376,30 @@ static void test_scale_clamps_region(void **state)
 	assert_int_equal(j->size % j->bs_max, 0);
 	assert_true(j->size >= j->bs_max);
 	assert_true(j->offset + j->size <= wl.filesize);
+	workload_free(&wl);
+}
+
+/* A truncate ending mid-block keeps its sectors inside the block. */
+static void test_scale_unaligned_truncate(void **state)
+{
+	struct workload wl;
+	char err[512];
+	const struct wl_job *j;
+
+	(void)state;
+	if (workload_parse_string("[global]\nfilesize=32m\n"
+				  "[t]\ntype=truncate\nsize=8390144\n"
+				  "grow_back=32m\n"
+				  "[u]\ntype=truncate\nsize=1536\n",
+				  "u", &wl, err, sizeof(err)))
+		fail_msg("%s", err);
+	workload_scale(&wl, 0.05);
+	j = find_job(&wl, "t");
+	/* 8 MiB * 0.05 = 409.6 KiB -> 408 KiB, plus the 1536 bytes */
+	assert_int_equal(j->trunc_size, 408 * 1024 + 1536);
+	assert_int_equal(j->grow_back % 4096, 0);
+	j = find_job(&wl, "u");
+	assert_int_equal(j->trunc_size, 1536);
 	workload_free(&wl);
 }
 
@@ -521,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_scale_clamps_region),
+		cmocka_unit_test(test_scale_unaligned_truncate),
 		cmocka_unit_test(test_named_workloads),
 		cmocka_unit_test(test_seed_workload),
 		cmocka_unit_test(test_resolve),
