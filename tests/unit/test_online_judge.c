@@ -74,6 +74,8 @@ static int teardown(void **state)
 	pthread_mutex_unlock(&r->lock);
 	oracle_free(r->oracle);
 	findings_free(&r->findings);
+	for (unsigned k = 0; k < OP_NKINDS; k++)
+		free(r->lat[k].v);
 	free(r->files);
 	free(r->streams);
 	free(qw.buf);
