@@ -339,6 +339,7 @@ struct checker_result {
 	/* comparison with the online verdict (report.json) */
 	bool online_present, online_agree;
 	uint64_t online[F_NCLASSES];
+	bool online_differs[F_NCLASSES]; /* classes compared and unequal */
 	char online_msg[512];
 	bool any_fail;
 };
@@ -357,11 +358,23 @@ void checker_result_from_session(struct ck_session *s,
 				 struct checker_result *res);
 /* Compare with RUN_DIR/report.json when present (fills online_*). */
 void checker_compare_online(const char *run_dir, struct checker_result *res);
+/*
+ * DISAGREE, a finding of its own: the number of finding classes whose
+ * online count (report.json) differs from the trace oracle's, when the
+ * trace is complete (an incomplete trace is expected to miss reads and
+ * decides nothing); 0 when they agree or report.json has no findings.
+ * Written as findings.DISAGREE and a top-level "disagree" object (per
+ * class online vs trace) in check.json and, merged, report.json.
+ */
+#define CK_DISAGREE "DISAGREE"
+uint64_t checker_disagree_count(const struct checker_result *res);
 /* JSON in the shape compare.c reads (see there). Caller puts the object. */
 struct json_object *checker_result_to_json(const struct checker_result *res);
 /*
- * Merge "invariants", "latency" and "trace_check" into the report.json at
- * path (created when missing). 0 or -1.
+ * Merge "invariants", "latency", "trace_check" and "disagree" into the
+ * report.json at path (created when missing), and findings.DISAGREE
+ * (checker_disagree_count); a counted DISAGREE sets verdict "fail", exit 1.
+ * 0 or -1.
  */
 int checker_merge_into_report(const char *report_path,
 			      const struct checker_result *res);
@@ -372,7 +385,7 @@ bool checker_trace_complete(const struct checker_result *res);
 /*
  * EXIT_FINDINGS when an invariant failed, else EXIT_INCONCLUSIVE when the
  * trace is incomplete, else EXIT_FINDINGS when the trace oracle disagrees
- * with the online verdict, else EXIT_CLEAN.
+ * with the online verdict (a DISAGREE finding), else EXIT_CLEAN.
  */
 int checker_exit_status(const struct checker_result *res);
 /* "pass", "fail" or "inconclusive", as checker_exit_status decides. */

@@ -147,8 +147,13 @@ int checker_main(int argc, char **argv)
 	}
 	if (!quiet)
 		checker_write_text(NULL, res);
-	if (res->online_present && !res->online_agree)
-		msg("check: trace oracle disagrees with the online verdict: %s",
+	if (checker_disagree_count(res))
+		msg("check: DISAGREE: the trace oracle disagrees with the "
+		    "online verdict: %s",
+		    res->online_msg);
+	else if (res->online_present && !res->online_agree)
+		msg("check: trace oracle disagrees with the online verdict "
+		    "(not counted, the trace is incomplete): %s",
 		    res->online_msg);
 	free(res);
 	return rc;

@@ -22,6 +22,12 @@
  * class whose count grew; a p99 latency that grew by more than --threshold
  * percent (default 25) where both sides have at least --min-samples
  * samples (default 100).
+ *
+ * DISAGREE (the online and trace oracles differ, checker_disagree_count)
+ * is a finding class like the others; a side's count is findings.DISAGREE
+ * of report.json or check.json, else "disagree": { "count": N }, else 1
+ * when trace_check.agrees_with_online or online.agree is false (reports
+ * from before DISAGREE was counted), else 0.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -97,6 +103,51 @@ static int load_side(const char *arg, struct side *s, char *err, size_t len)
 			 arg);
 		return -1;
 	}
+	return 0;
+}
+
+static bool bool_key(struct json_object *o, const char *k, bool *val)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_boolean))
+		return false;
+	*val = json_object_get_boolean(v);
+	return true;
+}
+
+static int64_t num(struct json_object *o, const char *k, bool *ok);
+
+/* The side's DISAGREE count (see the top); *known: some key said so. */
+static int64_t side_disagree(const struct side *s, bool *known)
+{
+	static const char *const agree_at[][2] = {
+		{ "trace_check", "agrees_with_online" },
+		{ "online", "agree" },
+	};
+	bool ok, agree;
+	int64_t v;
+	int i;
+	size_t k;
+
+	*known = true;
+	for (i = 0; i < 2; i++) {
+		v = num(obj_key(s->root[i], "findings"), CK_DISAGREE, &ok);
+		if (ok)
+			return v;
+	}
+	for (i = 0; i < 2; i++) {
+		v = num(obj_key(s->root[i], "disagree"), "count", &ok);
+		if (ok)
+			return v;
+	}
+	for (k = 0; k < ARRAY_SIZE(agree_at); k++)
+		for (i = 0; i < 2; i++)
+			if (bool_key(obj_key(s->root[i], agree_at[k][0]),
+				     agree_at[k][1], &agree))
+				return agree ? 0 : 1;
+	*known = false;
 	return 0;
 }
 
@@ -179,7 +230,8 @@ static void compare_usage(FILE *f)
 		"BASE and NEW are run directories or report.json/check.json files.\n"
 		"Prints invariants, finding counts and latency percentiles side by\n"
 		"side and exits 1 on a regression: an invariant that passed and now\n"
-		"fails, a finding class whose count grew, or a p99 latency growth\n"
+		"fails, a finding class whose count grew (DISAGREE, the online and\n"
+		"trace oracles differing, included), or a p99 latency growth\n"
 		"beyond the threshold where both sides have enough samples.\n"
 		"\n"
 		"options:\n"
@@ -285,19 +337,33 @@ int compare_main(int argc, char **argv)
 	fprintf(out, "\n%-32s %16s %16s\n", "findings", "base", "new");
 	keys_add(&k, b.find, false);
 	keys_add(&k, n.find, false);
-	for (i = 0; i < k.n; i++) {
-		int64_t vb = num(b.find, k.v[i], NULL);
-		int64_t vn = num(n.find, k.v[i], NULL);
-		bool reg = vn > vb;
+	for (i = 0; i <= k.n; i++) {
+		bool kb = true, kn = true;
+		const char *name = i < k.n ? k.v[i] : CK_DISAGREE;
+		int64_t vb, vn;
+		bool reg;
 
-		fprintf(out, "%-32s %16" PRId64 " %16" PRId64 "%s\n", k.v[i],
+		if (i < k.n && !strcmp(name, CK_DISAGREE))
+			continue; /* its own row, last */
+		if (i < k.n) {
+			vb = num(b.find, name, NULL);
+			vn = num(n.find, name, NULL);
+		} else {
+			vb = side_disagree(&b, &kb);
+			vn = side_disagree(&n, &kn);
+			if (!kb && !kn)
+				break;
+		}
+		reg = vn > vb;
+
+		fprintf(out, "%-32s %16" PRId64 " %16" PRId64 "%s\n", name,
 			vb, vn, reg ? "  REGRESSION" : "");
 		if (reg) {
 			regress++;
 			if (quiet)
 				printf("regression: findings %s: %" PRId64
 				       " -> %" PRId64 "\n",
-				       k.v[i], vb, vn);
+				       name, vb, vn);
 		}
 	}
 	k.n = 0;

@@ -145,6 +145,7 @@ void checker_compare_online(const char *run_dir, struct checker_result *res)
 	res->online_present = false;
 	res->online_agree = true;
 	res->online_msg[0] = 0;
+	memset(res->online_differs, 0, sizeof(res->online_differs));
 	snprintf(path, sizeof(path), "%s/report.json", run_dir);
 	root = json_object_from_file(path);
 	if (!root)
@@ -169,6 +170,7 @@ void checker_compare_online(const char *run_dir, struct checker_result *res)
 		if (res->online[c] == res->findings[c])
 			continue;
 		res->online_agree = false;
+		res->online_differs[c] = true;
 		if (o < sizeof(res->online_msg))
 			o += (size_t)snprintf(
 				res->online_msg + o,
@@ -181,6 +183,62 @@ void checker_compare_online(const char *run_dir, struct checker_result *res)
 		snprintf(res->online_msg, sizeof(res->online_msg),
 			 "trace oracle agrees with the online verdict");
 	json_object_put(root);
+}
+
+uint64_t checker_disagree_count(const struct checker_result *res)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	if (!res->online_present || res->online_agree ||
+	    !checker_trace_complete(res))
+		return 0;
+	for (i = 0; i < F_NCLASSES; i++)
+		n += res->online_differs[i];
+	return n ? n : 1;
+}
+
+/*
+ * "disagree": { "count": N (checker_disagree_count), "agree": bool,
+ *   "trace_complete": bool, "message": "...",
+ *   "classes": { CLASS: { "online": n, "trace": n }, ... } }
+ * classes lists the classes that differ. NULL without an online verdict.
+ */
+static struct json_object *disagree_json(const struct checker_result *res)
+{
+	struct json_object *d, *cl;
+	unsigned i;
+
+	if (!res->online_present)
+		return NULL;
+	d = json_object_new_object();
+	json_object_object_add(
+		d, "count",
+		json_object_new_int64((int64_t)checker_disagree_count(res)));
+	json_object_object_add(d, "agree",
+			       json_object_new_boolean(res->online_agree));
+	json_object_object_add(
+		d, "trace_complete",
+		json_object_new_boolean(checker_trace_complete(res)));
+	json_object_object_add(d, "message",
+			       json_object_new_string(res->online_msg));
+	cl = json_object_new_object();
+	for (i = 0; i < F_NCLASSES; i++) {
+		struct json_object *c;
+
+		if (!res->online_differs[i])
+			continue;
+		c = json_object_new_object();
+		json_object_object_add(
+			c, "online",
+			json_object_new_int64((int64_t)res->online[i]));
+		json_object_object_add(
+			c, "trace",
+			json_object_new_int64((int64_t)res->findings[i]));
+		json_object_object_add(cl, finding_class_name(i), c);
+	}
+	json_object_object_add(d, "classes", cl);
+	return d;
 }
 
 static struct json_object *inv_json(const struct ck_inv_result *r)
@@ -299,6 +357,13 @@ struct json_object *checker_result_to_json(const struct checker_result *res)
 				fo, finding_class_name(i),
 				json_object_new_int64(
 					(int64_t)res->findings[i]));
+	if (res->online_present) {
+		json_object_object_add(
+			fo, CK_DISAGREE,
+			json_object_new_int64(
+				(int64_t)checker_disagree_count(res)));
+		json_object_object_add(root, "disagree", disagree_json(res));
+	}
 	json_object_object_add(root, "findings", fo);
 	json_object_object_add(root, "latency", latency_json(res));
 	on = json_object_new_object();
@@ -317,12 +382,29 @@ struct json_object *checker_result_to_json(const struct checker_result *res)
 int checker_merge_into_report(const char *report_path,
 			      const struct checker_result *res)
 {
-	struct json_object *root = json_object_from_file(report_path), *tc;
+	struct json_object *root = json_object_from_file(report_path), *tc, *fo;
+	uint64_t nd = checker_disagree_count(res);
 	int ret;
 
 	if (!root || !json_object_is_type(root, json_type_object)) {
 		json_object_put(root);
 		root = json_object_new_object();
+	}
+	if (res->online_present) {
+		if (!json_object_object_get_ex(root, "findings", &fo) ||
+		    !json_object_is_type(fo, json_type_object)) {
+			fo = json_object_new_object();
+			json_object_object_add(root, "findings", fo);
+		}
+		json_object_object_add(fo, CK_DISAGREE,
+				       json_object_new_int64((int64_t)nd));
+		json_object_object_add(root, "disagree", disagree_json(res));
+	}
+	if (nd) {
+		json_object_object_add(root, "verdict",
+				       json_object_new_string("fail"));
+		json_object_object_add(root, "exit",
+				       json_object_new_int(EXIT_FINDINGS));
 	}
 	json_object_object_add(root, "invariants", invariants_json(res));
 	json_object_object_add(root, "latency", latency_json(res));
@@ -500,6 +582,9 @@ static void write_text(FILE *f, const struct checker_result *res)
 		if (res->oracle_classes[i])
 			fprintf(f, " %s %" PRIu64, finding_class_name(i),
 				res->findings[i]);
+	if (res->online_present)
+		fprintf(f, " %s %" PRIu64, CK_DISAGREE,
+			checker_disagree_count(res));
 	fprintf(f, "\n\n%-12s %10s %12s %12s %12s\n", "latency", "n",
 		"p50_ns", "p99_ns", "max_ns");
 	for (i = 0; i < CK_NKINDS; i++) {
@@ -515,7 +600,14 @@ static void write_text(FILE *f, const struct checker_result *res)
 		fprintf(f, "\nonline verdict: %s: %s\n",
 			res->online_agree ? "agree" : "DISAGREE",
 			res->online_msg);
-	fprintf(f, "\nverdict: %s\n", checker_verdict_name(res));
+	fprintf(f, "\nverdict: %s", checker_verdict_name(res));
+	if (checker_disagree_count(res))
+		fprintf(f, " (DISAGREE: the online and trace oracles differ, "
+			   "one of them is wrong)");
+	else if (res->online_present && !res->online_agree)
+		fprintf(f, " (online and trace oracles differ, not counted: "
+			   "the trace is incomplete)");
+	fputc('\n', f);
 }
 
 int checker_write_text(const char *path, const struct checker_result *res)
@@ -546,7 +638,7 @@ int checker_exit_status(const struct checker_result *res)
 			return EXIT_FINDINGS;
 	if (!checker_trace_complete(res))
 		return EXIT_INCONCLUSIVE;
-	if (res->online_present && !res->online_agree)
+	if (checker_disagree_count(res))
 		return EXIT_FINDINGS;
 	return EXIT_CLEAN;
 }

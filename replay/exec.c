@@ -5,8 +5,21 @@
  * truncate/fallocate/punch/zero_range/fsync at their planned times (and,
  * with when_inflight, only once enough writes are in flight on the file).
  * Every op is registered with the oracle before it is submitted and after
- * it completes, under the run lock, so the oracle sees a time-ordered
- * stream; every read is judged at its completion.
+ * it completes, under the run lock.
+ *
+ * Judging reads online. The rule (the trace checker's too): a completion
+ * reaped at t_complete binds every read submitted after t_complete. A
+ * stream that reaped a batch registers it only after its after:reap
+ * injection point and one lock round per request, and meanwhile another
+ * stream can submit, complete and judge a read: judged then, the read did
+ * not know of the reaped write and zeros (or older data) passed, while the
+ * trace, ordered by the same timestamps, called them LOST (issue 11 §3).
+ * So a stream publishes that it holds unregistered completions
+ * (stream_state.unreg_since) before it timestamps them, and a read is
+ * judged only when no stream holds completions older than the read's
+ * submission; until then it is held (a copy of its data, still in flight
+ * for the oracle's pruning) and judged by the stream that registers the
+ * last such completion, or at the end of the stage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,11 +61,10 @@ void run_op_submitted(struct run *r, const struct oracle_op *op, int kind)
 		     op->off, op->len, op->flags, op->t_submit);
 }
 
-/* Caller holds r->lock. */
-void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
-		      uint64_t t_submit, uint64_t t_complete)
+static void op_completed(struct run *r, uint64_t id, int kind, int64_t res,
+			 uint64_t t_submit, uint64_t t_complete, bool oracle)
 {
-	if (!r->opts->bare)
+	if (oracle && !r->opts->bare)
 		oracle_complete(r->oracle, id, res, t_complete);
 	if (r->inj)
 		inject_op_completed(r, id, kind, res, t_complete);
@@ -60,6 +72,89 @@ void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
 	if (kind >= 0 && kind < OP_NKINDS)
 		lat_add(&r->lat[kind], t_complete - t_submit);
 	atomic_fetch_add(&r->ops_done, 1);
+}
+
+/* Caller holds r->lock. */
+void run_op_completed(struct run *r, uint64_t id, int kind, int64_t res,
+		      uint64_t t_submit, uint64_t t_complete)
+{
+	op_completed(r, id, kind, res, t_submit, t_complete, true);
+}
+
+/*
+ * The stream got completions back: publish that, then take their
+ * t_complete (after the publication, so a read judged while unreg_since
+ * is 0 was submitted before any completion the stream has not registered).
+ */
+uint64_t run_completions_reaped(struct stream_state *ss)
+{
+	uint64_t t;
+
+	atomic_store(&ss->unreg_since, 1);
+	t = now_ns();
+	atomic_store(&ss->unreg_since, t);
+	return t;
+}
+
+/*
+ * Caller holds r->lock. True when every completion before ts is
+ * registered: no stream holds one reaped before ts.
+ */
+static bool completions_known(struct run *r, uint64_t ts)
+{
+	for (size_t i = 0; i < r->nstreams; i++) {
+		uint64_t u = atomic_load(&r->streams[i].unreg_since);
+
+		if (u && u < ts)
+			return false;
+	}
+	return true;
+}
+
+/* Caller holds r->lock; the read is not yet complete for the oracle. */
+static void judge_read(struct run *r, uint64_t id, int64_t res, uint64_t tc,
+		       const void *buf)
+{
+	uint64_t verified = 0;
+
+	oracle_complete(r->oracle, id, res, tc);
+	oracle_check_read(r->oracle, id, buf, &r->findings, &verified);
+	atomic_fetch_add(&r->sectors_verified, verified);
+}
+
+/* Caller holds r->lock. Judge the held reads now decidable (all: every). */
+void run_judge_held(struct run *r, bool all)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < r->nheld; i++) {
+		struct held_read *h = &r->held[i];
+
+		if (!all && !completions_known(r, h->ts)) {
+			r->held[j++] = *h;
+			continue;
+		}
+		judge_read(r, h->id, h->res, h->tc, h->buf);
+		free(h->buf);
+	}
+	r->nheld = j;
+	if (!j) {
+		free(r->held);
+		r->held = NULL;
+		r->heldcap = 0;
+	}
+}
+
+/* Everything the stream reaped is registered: judge what waited for it. */
+void run_completions_registered(struct stream_state *ss)
+{
+	struct run *r = ss->r;
+
+	pthread_mutex_lock(&r->lock);
+	atomic_store(&ss->unreg_since, 0);
+	if (r->nheld)
+		run_judge_held(r, false);
+	pthread_mutex_unlock(&r->lock);
 }
 
 void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
@@ -87,14 +182,9 @@ void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
  * Judge a read and trace what it returned as runs of sectors.
  * Caller holds r->lock.
  */
-size_t run_check_read(struct run *r, uint64_t id, uint32_t file, uint64_t off,
-		      const void *buf, int64_t res)
+static void trace_read(struct run *r, uint64_t id, uint64_t off,
+		       const void *buf, int64_t res)
 {
-	uint64_t verified = 0;
-	size_t bad;
-
-	bad = oracle_check_read(r->oracle, id, buf, &r->findings, &verified);
-	atomic_fetch_add(&r->sectors_verified, verified);
 	if (res > 0)
 		atomic_fetch_add(&r->bytes_read, (uint64_t)res);
 	if (res > 0 && r->opts->trace) {
@@ -121,6 +211,17 @@ size_t run_check_read(struct run *r, uint64_t id, uint32_t file, uint64_t off,
 			i = j;
 		}
 	}
+}
+
+size_t run_check_read(struct run *r, uint64_t id, uint32_t file, uint64_t off,
+		      const void *buf, int64_t res)
+{
+	uint64_t verified = 0;
+	size_t bad;
+
+	bad = oracle_check_read(r->oracle, id, buf, &r->findings, &verified);
+	atomic_fetch_add(&r->sectors_verified, verified);
+	trace_read(r, id, off, buf, res);
 	(void)file;
 	return bad;
 }
@@ -160,15 +261,41 @@ static void update_oldest(struct stream_state *ss, struct io_req *reqs,
 	atomic_store(&ss->last_progress, now_ns());
 }
 
-static void io_complete(struct run *r, struct io_req *q)
+/*
+ * One reaped request (its stream published it: run_completions_reaped).
+ * A read is judged now if every completion before its submission is
+ * registered, else held.
+ */
+void run_io_complete(struct run *r, struct io_req *q)
 {
 	const struct plan_op *op = q->priv;
 	int kind = q->is_write ? OP_WRITE : OP_READ;
+	bool judge = !q->is_write && !r->opts->bare;
+	bool now;
 
 	pthread_mutex_lock(&r->lock);
-	run_op_completed(r, q->op_id, kind, q->res, q->t_submit, q->t_complete);
-	if (!q->is_write && !r->opts->bare)
-		run_check_read(r, q->op_id, op->file, q->off, q->buf, q->res);
+	now = !judge || completions_known(r, q->t_submit);
+	op_completed(r, q->op_id, kind, q->res, q->t_submit, q->t_complete,
+		     now);
+	if (judge && now) {
+		judge_read(r, q->op_id, q->res, q->t_complete, q->buf);
+	} else if (judge) {
+		struct held_read *h;
+		size_t n = q->res > 0 ? (size_t)q->res : 1;
+
+		grow_array((void **)&r->held, &r->heldcap, r->nheld + 1,
+			   sizeof(*r->held));
+		h = &r->held[r->nheld++];
+		*h = (struct held_read){ .id = q->op_id,
+					 .ts = q->t_submit,
+					 .tc = q->t_complete,
+					 .res = q->res,
+					 .buf = xmalloc(n) };
+		if (q->res > 0)
+			memcpy(h->buf, q->buf, n);
+	}
+	if (judge)
+		trace_read(r, q->op_id, q->off, q->buf, q->res);
 	pthread_mutex_unlock(&r->lock);
 
 	if (q->is_write) {
@@ -181,6 +308,18 @@ static void io_complete(struct run *r, struct io_req *q)
 		run_add_error(r, q->op_id, op->file, q->off, q->len,
 			      q->t_submit, q->t_complete,
 			      q->is_write ? "write" : "read", q->res);
+}
+
+/*
+ * The engine handed back got requests: publish them as unregistered and
+ * give them one t_complete taken after that (run_completions_reaped).
+ */
+static void reaped(struct stream_state *ss, struct io_req **q, int got)
+{
+	uint64_t t = run_completions_reaped(ss);
+
+	for (int k = 0; k < got; k++)
+		q[k]->t_complete = t;
 }
 
 /* The file a stream's reap is for (its first op's), for delay filters. */
@@ -309,26 +448,31 @@ static int io_stream(struct stream_state *ss)
 					int got =
 					    eng->reap(&ctx, done, 1, depth,
 						      REAP_TIMEOUT_NS);
+					if (got > 0)
+						reaped(ss, done, got);
 					for (int k = 0; k < got; k++) {
-						io_complete(r, done[k]);
+						run_io_complete(r, done[k]);
 						unsigned slot = done[k] - reqs;
 
 						busy[slot] = 0;
 						freel[nfree++] = slot;
 						inflight--;
 					}
+					if (got > 0)
+						run_completions_registered(ss);
 					continue;
 				}
 				/* hard submit error: fail the rest */
+				reaped(ss, batch + off, (int)(n - off));
 				for (; off < n; off++) {
 					struct io_req *q = batch[off];
 
 					q->res = rc;
-					q->t_complete = now_ns();
-					io_complete(r, q);
+					run_io_complete(r, q);
 					busy[q - reqs] = 0;
 					freel[nfree++] = q - reqs;
 				}
+				run_completions_registered(ss);
 			}
 		}
 		if (!inflight)
@@ -342,6 +486,8 @@ static int io_stream(struct stream_state *ss)
 				     0);
 			got = eng->reap(&ctx, done, more ? 0 : 1, depth,
 					more ? 0 : REAP_TIMEOUT_NS);
+			if (got > 0)
+				reaped(ss, done, got);
 			if (got > 0)
 				inject_point(
 				    r, INJ_AFTER, IS_REAP,
@@ -359,13 +505,15 @@ static int io_stream(struct stream_state *ss)
 			for (int k = 0; k < got; k++) {
 				unsigned slot = done[k] - reqs;
 
-				io_complete(r, done[k]);
+				run_io_complete(r, done[k]);
 				busy[slot] = 0;
 				freel[nfree++] = slot;
 				inflight--;
 			}
-			if (got > 0)
+			if (got > 0) {
+				run_completions_registered(ss);
 				update_oldest(ss, reqs, busy, depth);
+			}
 		}
 	}
 	atomic_store(&ss->oldest_submit, 0);
@@ -472,12 +620,13 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 		inject_point(r, INJ_AFTER, inj_site_of_kind(op->kind), op->file,
 			     id);
 
-	tc = now_ns();
+	tc = run_completions_reaped(ss);
 	atomic_store(&ss->last_progress, tc);
 	atomic_store(&ss->oldest_submit, 0);
 	pthread_mutex_lock(&r->lock);
 	run_op_completed(r, id, op->kind, res, ts, tc);
 	pthread_mutex_unlock(&r->lock);
+	run_completions_registered(ss);
 	if (shrinks)
 		atomic_fetch_sub(&r->files[op->file].truncating, 1);
 	if (res < 0)
@@ -578,6 +727,10 @@ int exec_stage(struct run *r, unsigned stage)
 		if (r->streams[i].error && !err)
 			err = r->streams[i].error;
 	}
+	/* every completion is registered: judge what is still held */
+	pthread_mutex_lock(&r->lock);
+	run_judge_held(r, true);
+	pthread_mutex_unlock(&r->lock);
 	r->nstreams = 0;
 	return err ? -1 : 0;
 }

@@ -464,6 +464,10 @@ static int check_trace(struct run *r, int status)
 	checker_write_junit(path, cr);
 	snprintf(path, sizeof(path), "%s/check.txt", r->run_dir);
 	checker_write_text(path, cr);
+	if (checker_disagree_count(cr))
+		msg("trace check: DISAGREE: the online and trace oracles "
+		    "differ: %s (%s/check.txt)",
+		    cr->online_msg, r->run_dir);
 	switch (checker_exit_status(cr)) {
 	case EXIT_FINDINGS:
 		msg("trace check: FAIL (%s/check.txt)", r->run_dir);

@@ -54,7 +54,21 @@ struct stream_state {
 	 * the stream is waiting for (0: none) */
 	_Atomic uint64_t last_progress, wait_until;
 	atomic_bool done;
+	/*
+	 * Completions this stream got back (reap returned, racing syscall
+	 * returned) but has not registered with the oracle yet: 0 none, else
+	 * their t_complete (1 while that is being taken). Reads of other
+	 * streams submitted after it wait for them (run_completions_reaped).
+	 */
+	_Atomic uint64_t unreg_since;
 	int error; /* setup failure: errno */
+};
+
+/* A completed read whose judgement waits for earlier completions. */
+struct held_read {
+	uint64_t id, ts, tc;
+	int64_t res;
+	void *buf;
 };
 
 struct run {
@@ -72,6 +86,8 @@ struct run {
 	struct findings findings;
 	struct lat lat[OP_NKINDS];
 	unsigned char *executed;	/* per plan op */
+	struct held_read *held;	 /* reads not judged yet (exec.c) */
+	size_t nheld, heldcap;
 	_Atomic uint64_t next_extra_id; /* ids beyond the plan (grow, verify) */
 
 	/* counters */
@@ -112,6 +128,11 @@ void run_add_error(struct run *r, uint64_t id, uint32_t file, uint64_t off,
 		   int64_t res);
 size_t run_check_read(struct run *r, uint64_t id, uint32_t file, uint64_t off,
 		      const void *buf, int64_t res);
+struct io_req;
+uint64_t run_completions_reaped(struct stream_state *ss);
+void run_completions_registered(struct stream_state *ss);
+void run_io_complete(struct run *r, struct io_req *q);
+void run_judge_held(struct run *r, bool all);
 void *watchdog_thread(void *arg);
 
 /* verify.c */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -35,6 +36,18 @@ static void report(const char *name, const char *inv_status, int stale,
 	assert_int_equal(fclose(f), 0);
 }
 
+static void raw(const char *name, const char *json)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(json, f);
+	assert_int_equal(fclose(f), 0);
+}
+
 static int compare(const char *a, const char *b, const char *opt)
 {
 	char pa[256], pb[256];
@@ -55,6 +68,8 @@ static int compare(const char *a, const char *b, const char *opt)
 
 static int setup(void **state)
 {
+	char path[256];
+
 	(void)state;
 	if (!mkdtemp(dir))
 		return -1;
@@ -66,6 +81,22 @@ static int setup(void **state)
 	report("slow.json", "pass", 0, 1000, 130000);
 	report("slowfew.json", "pass", 0, 50, 130000);
 	report("faster.json", "pass", 0, 1000, 50000);
+	raw("dis0.json", "{ \"findings\": { \"LOST\": 0, \"DISAGREE\": 0 } }");
+	raw("dis1.json", "{ \"findings\": { \"LOST\": 0, \"DISAGREE\": 1 } }");
+	raw("nokey.json", "{ \"findings\": { \"LOST\": 0 } }");
+	/* merged before DISAGREE was counted: only agrees_with_online */
+	raw("olddis.json", "{ \"findings\": { \"LOST\": 0 },\n"
+			   "  \"trace_check\": { \"agrees_with_online\": false } }");
+	raw("oldagree.json", "{ \"findings\": { \"LOST\": 0 },\n"
+			     "  \"trace_check\": { \"agrees_with_online\": true } }");
+	/* a run dir: report.json not merged, check.json has DISAGREE */
+	snprintf(path, sizeof(path), "%s/rundis", dir);
+	if (mkdir(path, 0755))
+		return -1;
+	raw("rundis/report.json", "{ \"findings\": { \"LOST\": 0 } }");
+	raw("rundis/check.json",
+	    "{ \"findings\": { \"LOST\": 1, \"DISAGREE\": 1 },\n"
+	    "  \"disagree\": { \"count\": 1 } }");
 	return 0;
 }
 
@@ -102,6 +133,24 @@ static void test_findings_regression(void **state)
 	assert_int_equal(compare("stale.json", "base.json", NULL), 0);
 }
 
+/* A new DISAGREE (online and trace oracles differing) is a regression. */
+static void test_disagree_regression(void **state)
+{
+	(void)state;
+	assert_int_equal(compare("dis0.json", "dis1.json", NULL), 1);
+	assert_int_equal(compare("nokey.json", "dis1.json", NULL), 1);
+	assert_int_equal(compare("base.json", "dis1.json", NULL), 1);
+	assert_int_equal(compare("dis1.json", "dis1.json", NULL), 0);
+	assert_int_equal(compare("dis1.json", "dis0.json", NULL), 0);
+	assert_int_equal(compare("dis0.json", "nokey.json", NULL), 0);
+	/* older reports: agrees_with_online false counts as one */
+	assert_int_equal(compare("oldagree.json", "olddis.json", NULL), 1);
+	assert_int_equal(compare("olddis.json", "dis1.json", NULL), 0);
+	assert_int_equal(compare("dis0.json", "oldagree.json", NULL), 0);
+	/* a run dir whose DISAGREE is only in check.json */
+	assert_int_equal(compare("dis0.json", "rundis", NULL), 1);
+}
+
 static void test_latency_regression(void **state)
 {
 	(void)state;
@@ -129,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_no_change),
 		cmocka_unit_test(test_invariant_regression),
 		cmocka_unit_test(test_findings_regression),
+		cmocka_unit_test(test_disagree_regression),
 		cmocka_unit_test(test_latency_regression),
 		cmocka_unit_test(test_bad_input),
 	};
