@@ -565,6 +565,9 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 		break;
 	case OP_COLLAPSE:
 	case OP_INSERT:
+		/* two shifts overlapping in time: their order is unknown */
+		if (f->shifts_pending)
+			f->unsure = true;
 		f->shifts_pending++;
 		if (op->kind == OP_INSERT)
 			f->max_ever += op->len;
@@ -1230,6 +1233,16 @@ static bool overlaps_shift(const struct orec *x, const struct orec *sh)
 	return x->ts <= sh->tc && (!x->done || x->tc >= sh->ts);
 }
 
+/*
+ * Submitted after sh completed (online, sh's completion time is taken
+ * before the run lock, so such an op may be registered first): it landed
+ * after the shift, at its own offset.
+ */
+static bool after_shift(const struct orec *x, const struct orec *sh)
+{
+	return x->ts > sh->tc;
+}
+
 struct cvec {
 	struct cand *v;
 	size_t n, cap;
@@ -1260,6 +1273,8 @@ static void shift_sector(struct oracle *o, struct ofile *f,
 		for (uint32_t i = 0; i < src->n; i++) {
 			struct orec *x = &o->ops[v[i].idx];
 
+			if (after_shift(x, sh))
+				continue;
 			x->nokill |= overlaps_shift(x, sh);
 			cvec_push(tmp, (struct cand){ v[i].idx, v[i].d + dd });
 		}
@@ -1270,7 +1285,9 @@ static void shift_sector(struct oracle *o, struct ofile *f,
 		for (uint32_t i = 0; i < dst->n; i++) {
 			struct orec *x = &o->ops[v[i].idx];
 
-			if (overlaps_shift(x, sh)) {
+			if (after_shift(x, sh)) {
+				cvec_push(tmp, v[i]);
+			} else if (overlaps_shift(x, sh)) {
 				x->nokill = 1;
 				cvec_push(tmp, v[i]);
 			}
@@ -1320,6 +1337,10 @@ static void shift_zr(struct oracle *o, struct ofile *f, struct orec *sh,
 		bool ov = overlaps_shift(d, sh);
 		uint64_t hs0 = ins ? MAX(z.s0, a) : MAX(z.s0, a + n);
 
+		if (after_shift(d, sh)) {
+			zr_push(&nv, &nn, &ncap, z);
+			continue;
+		}
 		if (ov) {
 			d->nokill = 1;
 			zr_push(&nv, &nn, &ncap, z);

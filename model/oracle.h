@@ -37,6 +37,9 @@
  * each write or read lands wholly before or wholly after S; the oracle only
  * knows submit/complete times, and applies this rule, which never flags a
  * legal outcome:
+ *  - Two shifts of one file overlapping in time leave the file unknown
+ *    (they do not commute and either may have run first); iorace runs its
+ *    shifts one at a time (replay/exec.c).
  *  - S is applied when it completes successfully (a failed S with EINVAL or
  *    EOPNOTSUPP changed nothing; any other error leaves the file unknown:
  *    its reads are no longer judged). Every candidate of a sector moves
@@ -47,6 +50,8 @@
  *    before S (moved) or after (not moved): it is kept at both places and
  *    never kills another candidate (it is legal at either place while live,
  *    but its absence is no longer a LOST).
+ *  - An op submitted after S completed stays where it was registered, even
+ *    when it reached the oracle before S's completion did.
  *  - A read overlapping S in time (submitted by S's completion, while S was
  *    known) is not judged (counted in stats.shift_skipped): it may have
  *    seen either layout.

@@ -549,7 +549,17 @@ static void test_shift_inflight(void **state)
 	b_gen(0, 256, 8, 2);
 	assert_int_equal(rd(17, 64 * KiB, 4 * KiB, 95, 96), 8);
 	assert_int_equal(fl.count[F_LOST], 2);
-	assert_int_equal(findings_total(&fl), 4);
+	/* registered before the collapse's completion but submitted after
+	 * it (online, a completion time is taken before the run lock) */
+	sub(30, OP_COLLAPSE, 0, 512 * KiB, 64 * KiB, 0, 200);
+	wr(31, 768 * KiB, 4 * KiB, 215, 0);
+	cpl(30, 0, 210);
+	cpl(31, 4 * KiB, 220);
+	b_gen(0, 1536, 8, 31);
+	assert_int_equal(rd(32, 768 * KiB, 4 * KiB, 230, 231), 0);
+	assert_int_equal(rd(33, 704 * KiB, 4 * KiB, 232, 233), 8);
+	assert_int_equal(fl.count[F_STALE], 3);
+	assert_int_equal(findings_total(&fl), 5);
 }
 
 /* A failed shift (EINVAL) moves nothing; an insert hole in flight. */
@@ -573,6 +583,17 @@ static void test_shift_failed(void **state)
 	assert_int_equal(rd(6, 0, 4 * KiB, 80, 81), 0);
 	b_gen(0, 0, 8, 1);
 	assert_int_equal(rd(7, 4 * KiB, 4 * KiB, 82, 83), 0);
+	assert_int_equal(findings_total(&fl), 0);
+	/* two shifts overlapping in time: order unknown, not judged */
+	sub(20, OP_INSERT, 1, 0, 4 * KiB, 0, 100);
+	sub(21, OP_COLLAPSE, 1, 8 * KiB, 4 * KiB, 0, 101);
+	cpl(21, 0, 102);
+	cpl(20, 0, 103);
+	memset(rbuf, 0xab, 4 * KiB);
+	sub(22, OP_READ, 1, 0, 4 * KiB, OPF_DIRECT, 110);
+	cpl(22, 4 * KiB, 111);
+	assert_int_equal(oracle_check_read(o, 22, rbuf, &fl, &v), 0);
+	assert_int_equal(v, 0);
 	assert_int_equal(findings_total(&fl), 0);
 	/* any other error: the file is no longer judged */
 	sub(8, OP_INSERT, 0, 0, 4 * KiB, 0, 90);
