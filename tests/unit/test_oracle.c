@@ -373,6 +373,40 @@ static void test_size_reads(void **state)
 	assert_int_equal(findings_total(&fl), 3);
 }
 
+/*
+ * An AIO DIO write that extended the file has i_size covering it once its
+ * completion is reported: a read submitted after that completion and
+ * returning short is SIZE; one racing the write may return short.
+ */
+static void test_size_extending_write(void **state)
+{
+	(void)state;
+	wr(1, 1 * MiB, 64 * KiB, 10, 20); /* extends 1M -> 1M+64k */
+	memset(rbuf, 0, 64 * KiB);
+	/* submitted before the completion: EOF at 1M is fine */
+	assert_int_equal(rd_file(2, 0, 1 * MiB, 64 * KiB, 15, 16, 0), 0);
+	/* after it: short is SIZE */
+	assert_int_equal(rd_file(3, 0, 1 * MiB, 64 * KiB, 25, 26, 0), 1);
+	assert_int_equal(fl.count[F_SIZE], 1);
+	assert_int_equal(last_finding()->off, 1 * MiB);
+	assert_int_equal(last_finding()->len, 64 * KiB);
+	assert_non_null(strstr(last_finding()->expected, "1114112"));
+	b_gen(0, 2048, 128, 1);
+	assert_int_equal(rd_file(4, 0, 1 * MiB, 32 * KiB, 27, 28, 16 * KiB), 1);
+	assert_int_equal(fl.count[F_SIZE], 2);
+	assert_int_equal(rd_file(5, 0, 1 * MiB, 64 * KiB, 29, 30, 64 * KiB), 0);
+	/* a second extending write in flight: either size */
+	wr(6, 1 * MiB + 64 * KiB, 64 * KiB, 40, 0);
+	b_gen(0, 2048, 128, 1);
+	assert_int_equal(rd_file(7, 0, 1 * MiB, 128 * KiB, 41, 42, 64 * KiB),
+			 0);
+	cpl(6, 64 * KiB, 50);
+	assert_int_equal(rd_file(8, 0, 1 * MiB, 128 * KiB, 55, 56, 64 * KiB),
+			 1);
+	assert_int_equal(fl.count[F_SIZE], 3);
+	assert_int_equal(findings_total(&fl), 3);
+}
+
 static void test_final_size(void **state)
 {
 	(void)state;
@@ -808,6 +842,7 @@ int main(void)
 		T(test_stale_kinds),
 		T(test_torn),
 		T(test_size_reads),
+		T(test_size_extending_write),
 		T(test_final_size),
 		T(test_collapse),
 		T(test_insert),
