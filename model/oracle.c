@@ -1275,6 +1275,11 @@ static void shift_sector(struct oracle *o, struct ofile *f,
 
 			if (after_shift(x, sh))
 				continue;
+			if ((int64_t)v[i].d + dd > INT32_MAX ||
+			    (int64_t)v[i].d + dd < INT32_MIN) {
+				f->unsure = true; /* moved too far to track */
+				continue;
+			}
 			x->nokill |= overlaps_shift(x, sh);
 			cvec_push(tmp, (struct cand){ v[i].idx, v[i].d + dd });
 		}
