@@ -189,7 +189,7 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 	struct tev *tv;
 	size_t n = 0, i, ri = 0;
 	struct oracle *o;
-	uint64_t *isz, shift_skipped = 0;
+	uint64_t *isz, shift_skipped = 0, shift_partial = 0;
 
 	if (!ctx->have_run_info || !ctx->nfiles) {
 		r->status = CK_INCONCLUSIVE;
@@ -253,6 +253,7 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 
 		oracle_stats(o, &st);
 		shift_skipped = st.shift_skipped;
+		shift_partial = st.shift_partial;
 	}
 	oracle_free(o);
 	free(isz);
@@ -282,12 +283,13 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 		snprintf(r->note, sizeof(r->note),
 			 "%" PRIu64 " reads, %" PRIu64 " sectors verified",
 			 s->reads, ctx->sectors_verified);
-		if (shift_skipped)
+		if (shift_skipped || shift_partial)
 			snprintf(r->note + strlen(r->note),
 				 sizeof(r->note) - strlen(r->note),
-				 " (%" PRIu64 " reads overlapping a collapse/"
-				 "insert not judged)",
-				 shift_skipped);
+				 "; of reads overlapping a collapse/insert, %" PRIu64
+				 " not judged, %" PRIu64
+				 " judged below its offset only",
+				 shift_skipped, shift_partial);
 	}
 }
 

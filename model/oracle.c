@@ -158,7 +158,8 @@ struct ofile {
 	/* shifts (collapse/insert): see oracle.h */
 	uint32_t shifts_pending; /* submitted, not completed */
 	uint32_t shifted;	 /* applied */
-	uint64_t shift_tc_max;	 /* latest completion of a shift */
+	uint32_t *shl;		 /* every shift, in submit order */
+	size_t nshl, shlcap;
 	bool unsure;		 /* a shift failed oddly: reads not judged */
 };
 
@@ -180,6 +181,7 @@ struct oracle {
 	uint64_t now;
 	/* stats */
 	uint64_t cand_now, cand_peak, ext_lists, pruned, shift_skipped;
+	uint64_t shift_partial;
 };
 
 /* ---- id map ---- */
@@ -400,6 +402,7 @@ void oracle_free(struct oracle *o)
 		free(f->trunc);
 		free(f->ext);
 		free(f->eblk);
+		free(f->shl);
 	}
 	free(o->files);
 	free(o->ops);
@@ -569,6 +572,7 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 		if (f->shifts_pending)
 			f->unsure = true;
 		f->shifts_pending++;
+		u32_push(&f->shl, &f->nshl, &f->shlcap, idx);
 		if (op->kind == OP_INSERT)
 			f->max_ever += op->len;
 		break;
@@ -602,7 +606,6 @@ void oracle_complete(struct oracle *o, uint64_t id, int64_t res,
 
 		if (f->shifts_pending)
 			f->shifts_pending--;
-		f->shift_tc_max = MAX(f->shift_tc_max, t_complete);
 		if (res == 0)
 			apply_shift(o, f, r);
 		else if (res != -EINVAL && res != -EOPNOTSUPP)
@@ -1019,6 +1022,29 @@ static size_t check_read_size(struct oracle *o, const struct orec *rd,
 	return 0;
 }
 
+/*
+ * A read overlapping shifts in time is judged only below the lowest of
+ * their offsets (the data there moves with neither outcome): that sector,
+ * S_INF when it overlaps none, 0 when the file is not judged at all.
+ */
+static uint64_t shift_floor(const struct oracle *o, const struct ofile *f,
+			    const struct orec *rd)
+{
+	uint64_t fl = S_INF;
+
+	if (f->unsure)
+		return 0;
+	/* shifts of a file that is not unsure never overlap each other */
+	for (size_t i = f->nshl; i-- > 0;) {
+		const struct orec *sh = &o->ops[f->shl[i]];
+
+		if (sh->done && sh->tc < rd->ts)
+			break;
+		fl = MIN(fl, sh->off >> SECTOR_SHIFT);
+	}
+	return fl;
+}
+
 size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 			 struct findings *fl, uint64_t *verified)
 {
@@ -1030,16 +1056,15 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 	const unsigned char *p;
 	size_t bad = 0, zcap = ARRAY_SIZE(zlocal);
 	int run_cls = -1;
-	uint64_t run_s = 0, run_n = 0;
+	uint64_t run_s = 0, run_n = 0, floor;
 	char run_exp[160], run_seen[160], seen[160];
 
 	if (verified)
 		*verified = 0;
 	if (!rd || rd->kind != OP_READ || rd->res < 0 || !buf)
 		return 0;
-	if (o->files[rd->file].unsure || o->files[rd->file].shifts_pending ||
-	    (o->files[rd->file].shift_tc_max &&
-	     rd->ts <= o->files[rd->file].shift_tc_max)) {
+	floor = shift_floor(o, &o->files[rd->file], rd);
+	if (floor <= (rd->off + SECTOR_SIZE - 1) >> SECTOR_SHIFT) {
 		/* it may have seen either side of a shift (oracle.h) */
 		o->shift_skipped++;
 		return 0;
@@ -1052,7 +1077,7 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 	c.rc = rd->done ? rd->tc : o->now;
 	got = MIN((uint64_t)rd->res, rd->len);
 	first = (rd->off + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
-	last = (rd->off + got) >> SECTOR_SHIFT;
+	last = MIN((rd->off + got) >> SECTOR_SHIFT, floor);
 	if (last > first) {
 		/* zeroing ops overlapping the returned sectors */
 		c.zr = zlocal;
@@ -1109,7 +1134,10 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 		free((void *)c.zr);
 	if (verified)
 		*verified = last > first ? last - first : 0;
-	bad += check_read_size(o, rd, c.rs, c.rc, fl);
+	if (floor == S_INF)
+		bad += check_read_size(o, rd, c.rs, c.rc, fl);
+	else
+		o->shift_partial++;
 	return bad;
 }
 
@@ -1447,5 +1475,6 @@ void oracle_stats(const struct oracle *o, struct oracle_stats *st)
 	st->pruned = o->pruned;
 	st->reads_inflight = o->nrd;
 	st->shift_skipped = o->shift_skipped;
+	st->shift_partial = o->shift_partial;
 	st->bytes = bytes;
 }

@@ -53,8 +53,9 @@
  *  - An op submitted after S completed stays where it was registered, even
  *    when it reached the oracle before S's completion did.
  *  - A read overlapping S in time (submitted by S's completion, while S was
- *    known) is not judged (counted in stats.shift_skipped): it may have
- *    seen either layout.
+ *    known) may have seen either layout: only its sectors below S's offset
+ *    (where neither outcome moves data) are judged, and not its length
+ *    (stats.shift_partial; stats.shift_skipped when none was below).
  *  - The size after S is the range of sizes before S (the read size bounds
  *    over S's interval) moved by len; S then counts as a size-setting op
  *    like a truncate, with that range as its target.
@@ -148,6 +149,7 @@ struct oracle_stats {
 	uint64_t zero_ranges; /* truncate/punch/zero_range ranges held */
 	uint64_t reads_inflight;
 	uint64_t shift_skipped; /* reads overlapping a shift, not judged */
+	uint64_t shift_partial; /* ... judged below the shift's offset only */
 	uint64_t bytes; /* approximate memory held */
 };
 void oracle_stats(const struct oracle *o, struct oracle_stats *st);

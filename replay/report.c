@@ -11,7 +11,8 @@
  *     "latency": { KIND: { "n", "p50_ns", "p99_ns", "max_ns" }, ... },
  *     "counts": { ops, ops_planned, bytes_written, bytes_read,
  *                 sectors_verified, poison_bytes, reads_shift_skipped
- *                 (reads overlapping a collapse/insert, not judged) },
+ *                 (reads overlapping a collapse/insert, not judged),
+ *                 reads_shift_partial (judged below its offset only) },
  *     "fsck": { "status", "clean" }, "kernel_log_matches": N,
  *     "files": [ { file, inode, final_size, extents, unwritten_extents } ],
  *     "timing": { total_ns, workload_ns }, "hang": "..." }
@@ -150,6 +151,8 @@ int report_write(struct run *r)
 		oracle_stats(r->oracle, &st);
 		json_object_object_add(jc, "reads_shift_skipped",
 				       ju64(st.shift_skipped));
+		json_object_object_add(jc, "reads_shift_partial",
+				       ju64(st.shift_partial));
 	}
 	json_object_object_add(root, "counts", jc);
 	json_object_object_add(jk, "status",

@@ -637,6 +637,43 @@ static void test_shift_failed(void **state)
 	assert_int_equal(v, 0);
 }
 
+/* A read racing a shift is judged below the shift's offset only. */
+static void test_shift_partial_read(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	wr(1, 0, 8 * KiB, 10, 20); /* sectors 0..15 */
+	sub(2, OP_COLLAPSE, 0, 4 * KiB, 4 * KiB, 0, 30);
+	/* below 4K: write 1 (either way); above: anything, not judged */
+	b_gen(0, 0, 8, 1);
+	memset(rbuf + 4 * KiB, 0xab, 4 * KiB);
+	assert_int_equal(rd_v(3, 0, 8 * KiB, 31, 32, &v), 0);
+	assert_int_equal(v, 8);
+	memset(rbuf, 0, 4 * KiB);
+	assert_int_equal(rd_v(4, 0, 8 * KiB, 33, 34, &v), 8);
+	assert_int_equal(v, 8);
+	assert_int_equal(fl.count[F_LOST], 1);
+	cpl(2, 0, 40);
+	/* its length is not judged either (the size moved) */
+	b_gen(0, 0, 8, 1);
+	sub(5, OP_READ, 0, 0, 64 * KiB, OPF_DIRECT, 35);
+	cpl(5, 4 * KiB, 45);
+	assert_int_equal(oracle_check_read(o, 5, rbuf, &fl, &v), 0);
+	assert_int_equal(v, 8);
+	/* after it: 4K..8K of write 1 is gone, old 8K (zeros) is at 4K */
+	b_gen(0, 0, 8, 1);
+	memset(rbuf + 4 * KiB, 0, 4 * KiB);
+	assert_int_equal(rd_v(6, 0, 8 * KiB, 50, 51, &v), 0);
+	assert_int_equal(v, 16);
+	b_gen(8, 8, 8, 1);
+	assert_int_equal(rd_v(7, 0, 8 * KiB, 52, 53, &v), 8);
+	assert_int_equal(fl.count[F_STALE], 1);
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB - 4 * KiB, 60, &fl),
+			 0);
+	assert_int_equal(findings_total(&fl), 2);
+}
+
 /* ---- pruning ---- */
 
 static void test_pruning(void **state)
@@ -848,6 +885,7 @@ int main(void)
 		T(test_insert),
 		T(test_shift_inflight),
 		T(test_shift_failed),
+		T(test_shift_partial_read),
 		T(test_pruning),
 		T(test_speed),
 #undef T
