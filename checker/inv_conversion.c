@@ -14,7 +14,8 @@
  *  - the op stream alone: the range lies below the file's initial size
  *    (fallocated or sparse: either way ext4 6.x allocates unwritten for a
  *    DIO write inside i_size), no other op touched its fs blocks before
- *    this write completed and the file was never truncated before then
+ *    this write completed and the file was never truncated, collapsed or
+ *    inserted into before then
  *    (judged once the block size is known);
  *  - without iomap events (6.1): the ext4 mapping of the thread that
  *    submitted it (struct ck_kwrites), from its first allocating map on;
@@ -168,7 +169,14 @@ static bool op_modifies(int kind)
 {
 	return kind == OP_WRITE || kind == OP_TRUNCATE ||
 	       kind == OP_FALLOCATE || kind == OP_PUNCH ||
-	       kind == OP_ZERO_RANGE;
+	       kind == OP_ZERO_RANGE || kind == OP_COLLAPSE ||
+	       kind == OP_INSERT;
+}
+
+/* Ops after which no block of the file is known fresh any more. */
+static bool op_whole_file(int kind)
+{
+	return kind == OP_TRUNCATE || kind == OP_COLLAPSE || kind == OP_INSERT;
 }
 
 /* Whether [o0, o0+l0) and [o1, o1+l1) share a block of size b. */
@@ -201,17 +209,18 @@ static void on_submit(struct conv_state *s, struct ck_ctx *ctx,
 	/*
 	 * A later op on the range spoils every in-flight first writer; a
 	 * truncate spoils all of the file's (the write may now land past
-	 * EOF, where ext4 allocates written blocks).
+	 * EOF, where ext4 allocates written blocks), and so does a collapse
+	 * or insert (they move every block above their offset).
 	 */
 	for (i = 0; i < s->nfw; i++) {
 		struct first_w *w = &s->fw[i];
 
 		if (w->file == op->file &&
-		    (op->kind == OP_TRUNCATE ||
+		    (op_whole_file(op->kind) ||
 		     blocks_overlap(op->off, op->len, w->off, w->len, sb)))
 			w->spoiled = true;
 	}
-	if (op->kind == OP_TRUNCATE) {
+	if (op_whole_file(op->kind)) {
 		t->truncated = true;
 		return;
 	}

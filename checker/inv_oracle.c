@@ -189,7 +189,7 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 	struct tev *tv;
 	size_t n = 0, i, ri = 0;
 	struct oracle *o;
-	uint64_t *isz;
+	uint64_t *isz, shift_skipped = 0, shift_partial = 0;
 
 	if (!ctx->have_run_info || !ctx->nfiles) {
 		r->status = CK_INCONCLUSIVE;
@@ -248,6 +248,13 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 			;
 		judge_read(s, ctx, o, op, s->runs + lo, ri - lo);
 	}
+	{
+		struct oracle_stats st;
+
+		oracle_stats(o, &st);
+		shift_skipped = st.shift_skipped;
+		shift_partial = st.shift_partial;
+	}
 	oracle_free(o);
 	free(isz);
 	free(tv);
@@ -276,6 +283,13 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 		snprintf(r->note, sizeof(r->note),
 			 "%" PRIu64 " reads, %" PRIu64 " sectors verified",
 			 s->reads, ctx->sectors_verified);
+		if (shift_skipped || shift_partial)
+			snprintf(r->note + strlen(r->note),
+				 sizeof(r->note) - strlen(r->note),
+				 "; of reads overlapping a collapse/insert, %" PRIu64
+				 " not judged, %" PRIu64
+				 " judged below its offset only",
+				 shift_skipped, shift_partial);
 	}
 }
 

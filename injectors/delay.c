@@ -17,7 +17,8 @@ static const char *const site_names[IS_NSITES] = {
 	[IS_TRUNCATE] = "truncate",   [IS_FSYNC] = "fsync",
 	[IS_FDATASYNC] = "fdatasync", [IS_FALLOCATE] = "fallocate",
 	[IS_PUNCH] = "punch",	      [IS_ZERO_RANGE] = "zero_range",
-	[IS_IDLE] = "idle",
+	[IS_IDLE] = "idle",	      [IS_COLLAPSE] = "collapse_range",
+	[IS_INSERT] = "insert_range",
 };
 
 const char *inj_site_name(enum inj_site s)
@@ -40,6 +41,10 @@ int inj_site_of_kind(int kind)
 		return IS_PUNCH;
 	case OP_ZERO_RANGE:
 		return IS_ZERO_RANGE;
+	case OP_COLLAPSE:
+		return IS_COLLAPSE;
+	case OP_INSERT:
+		return IS_INSERT;
 	}
 	return -1;
 }
@@ -85,8 +90,8 @@ static int parse_where(char *s, struct inj_delay *d, char *why, size_t len)
 	if (k == IS_NSITES)
 		return why_(why, len,
 			    "site '%s': expected submit, reap, truncate, "
-			    "fsync, fdatasync, fallocate, punch, zero_range "
-			    "or idle",
+			    "fsync, fdatasync, fallocate, punch, zero_range, "
+			    "collapse_range, insert_range or idle",
 			    site);
 	if (k == IS_IDLE && d->point != INJ_BEFORE)
 		return why_(why, len, "site idle: only before:idle");

@@ -13,7 +13,8 @@
  *   POINT  before | after
  *   SITE   submit (io_submit / io_uring_submit / the sync engine's call),
  *          reap (io_getevents / CQE wait), truncate, fsync, fdatasync,
- *          fallocate, punch, zero_range, idle (a stream with no op in
+ *          fallocate, punch, zero_range, collapse_range, insert_range,
+ *          idle (a stream with no op in
  *          flight, about to submit its next one: a racing stream once its
  *          op's planned time has come, an I/O stream with nothing in
  *          flight; only `before`. A delay here is a stall the no-progress
@@ -28,7 +29,8 @@
  *   every=N  fire on every N-th eligible hit
  *   when=inflight>=N          >= N writes in flight on the op's file
  *   when=after_completions=K  once K ops of the run have completed
- *   when=truncating           while a truncate/punch/zero_range runs on
+ *   when=truncating           while a truncate/punch/zero_range/
+ *                             collapse_range runs on
  *                             the op's file
  *   count=N  fire at most N times
  *
@@ -113,6 +115,8 @@ enum inj_site {
 	IS_PUNCH,
 	IS_ZERO_RANGE,
 	IS_IDLE,
+	IS_COLLAPSE,
+	IS_INSERT,
 	IS_NSITES,
 };
 

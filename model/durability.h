@@ -22,6 +22,8 @@
  *                 a file shorter than a durable write's end (when no
  *                 truncate ran on it);
  *  TORN           a stamp whose checksum fails.
+ * A file that saw a collapse_range or insert_range is not judged (its data
+ * moved; this model does not follow shifts).
  */
 #ifndef IORACE_DURABILITY_H
 #define IORACE_DURABILITY_H

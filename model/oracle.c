@@ -31,6 +31,7 @@
  */
 #include "model/oracle.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,10 +51,16 @@
 #define DEC_BATCH	128
 
 static const char *const kind_names[OP_NKINDS] = {
-	[OP_WRITE] = "write",	    [OP_READ] = "read",
-	[OP_TRUNCATE] = "truncate", [OP_FALLOCATE] = "fallocate",
-	[OP_PUNCH] = "punch",	    [OP_ZERO_RANGE] = "zero_range",
-	[OP_FSYNC] = "fsync",	    [OP_FDATASYNC] = "fdatasync",
+	[OP_WRITE] = "write",
+	[OP_READ] = "read",
+	[OP_TRUNCATE] = "truncate",
+	[OP_FALLOCATE] = "fallocate",
+	[OP_PUNCH] = "punch",
+	[OP_ZERO_RANGE] = "zero_range",
+	[OP_FSYNC] = "fsync",
+	[OP_FDATASYNC] = "fdatasync",
+	[OP_COLLAPSE] = "collapse_range",
+	[OP_INSERT] = "insert_range",
 };
 
 const char *op_kind_name(enum op_kind k)
@@ -74,6 +81,10 @@ int op_kind_from_name(const char *s)
 			return i;
 	if (!strcasecmp(s, "zero-range"))
 		return OP_ZERO_RANGE;
+	if (!strcasecmp(s, "collapse"))
+		return OP_COLLAPSE;
+	if (!strcasecmp(s, "insert"))
+		return OP_INSERT;
 	return -1;
 }
 
@@ -81,6 +92,8 @@ struct orec {
 	uint64_t id;
 	uint64_t off, len;
 	uint64_t ts, tc; /* tc = T_INF while in flight */
+	/* size setters (truncate, shift): the size they set, in [tlo, thi] */
+	uint64_t tlo, thi;
 	int64_t res;
 	uint32_t file;
 	uint32_t rslot;	 /* reads in flight: slot in o->rd */
@@ -88,15 +101,25 @@ struct orec {
 	uint8_t kind;
 	uint8_t flags;
 	uint8_t done;
+	uint8_t nokill; /* overlapped a shift: may be at either place */
 };
 
-/* Candidate writes of one sector (internal op indexes). */
+/*
+ * A candidate write of a sector: internal op index, and d: the write put
+ * this data at sector s + d (0 unless a shift moved it here).
+ */
+struct cand {
+	uint32_t idx;
+	int32_t d;
+};
+
+/* Candidate writes of one sector. */
 struct sect {
 	uint32_t n;
 	uint32_t cap; /* 0: inline */
 	union {
-		uint32_t in[SECT_INLINE];
-		uint32_t *ext;
+		struct cand in[SECT_INLINE];
+		struct cand *ext;
 	};
 };
 
@@ -132,6 +155,12 @@ struct ofile {
 	size_t neblk, eblkcap;
 	uint64_t min_floor; /* min(initial size, every truncate target) */
 	uint64_t max_ever;  /* max size any op may have produced */
+	/* shifts (collapse/insert): see oracle.h */
+	uint32_t shifts_pending; /* submitted, not completed */
+	uint32_t shifted;	 /* applied */
+	uint32_t *shl;		 /* every shift, in submit order */
+	size_t nshl, shlcap;
+	bool unsure;		 /* a shift failed oddly: reads not judged */
 };
 
 struct oracle {
@@ -151,7 +180,8 @@ struct oracle {
 	bool rd_dirty;
 	uint64_t now;
 	/* stats */
-	uint64_t cand_now, cand_peak, ext_lists, pruned;
+	uint64_t cand_now, cand_peak, ext_lists, pruned, shift_skipped;
+	uint64_t shift_partial;
 };
 
 /* ---- id map ---- */
@@ -210,7 +240,7 @@ static struct orec *hget(const struct oracle *o, uint64_t id)
 
 /* ---- sector lists ---- */
 
-static inline uint32_t *sect_ids(struct sect *sc)
+static inline struct cand *sect_ids(struct sect *sc)
 {
 	return sc->cap ? sc->ext : sc->in;
 }
@@ -240,14 +270,17 @@ static struct sect *sect_get(struct ofile *f, uint64_t s, bool create)
 	return &f->chunks[c][s & (CHUNK_SECTORS - 1)];
 }
 
-static void sect_push(struct oracle *o, struct sect *sc, uint32_t idx)
+static void sect_push(struct oracle *o, struct sect *sc, uint32_t idx,
+		      int32_t d)
 {
+	struct cand cd = { .idx = idx, .d = d };
+
 	if (!sc->cap && sc->n < SECT_INLINE) {
-		sc->in[sc->n++] = idx;
+		sc->in[sc->n++] = cd;
 		return;
 	}
 	if (!sc->cap) {
-		uint32_t *e = xmalloc(8 * sizeof(*e));
+		struct cand *e = xmalloc(8 * sizeof(*e));
 
 		memcpy(e, sc->in, sc->n * sizeof(*e));
 		sc->ext = e;
@@ -257,7 +290,13 @@ static void sect_push(struct oracle *o, struct sect *sc, uint32_t idx)
 		sc->cap *= 2;
 		sc->ext = xrealloc(sc->ext, sc->cap * sizeof(*sc->ext));
 	}
-	sc->ext[sc->n++] = idx;
+	sc->ext[sc->n++] = cd;
+}
+
+/* May w kill older candidates (not when it overlapped a shift)? */
+static inline bool kills(const struct orec *w)
+{
+	return !w->nokill;
 }
 
 static inline bool write_ok_for(const struct orec *w, uint64_t s)
@@ -286,26 +325,28 @@ static uint64_t horizon(struct oracle *o)
 static void sect_prune(struct oracle *o, struct sect *sc, uint64_t s,
 		       uint64_t h)
 {
-	uint32_t *ids = sect_ids(sc);
+	struct cand *ids = sect_ids(sc);
 	uint64_t k = 0;
 	uint32_t j = 0;
 
 	for (uint32_t i = 0; i < sc->n; i++) {
-		const struct orec *d = &o->ops[ids[i]];
+		const struct orec *d = &o->ops[ids[i].idx];
 
-		if (d->tc < h && write_ok_for(d, s) && d->ts > k)
+		if (d->tc < h && kills(d) &&
+		    write_ok_for(d, s + (uint64_t)(int64_t)ids[i].d) &&
+		    d->ts > k)
 			k = d->ts;
 	}
 	if (!k)
 		return;
 	for (uint32_t i = 0; i < sc->n; i++)
-		if (o->ops[ids[i]].tc >= k)
+		if (o->ops[ids[i].idx].tc >= k)
 			ids[j++] = ids[i];
 	o->pruned += sc->n - j;
 	o->cand_now -= sc->n - j;
 	sc->n = j;
 	if (sc->cap && j <= SECT_INLINE) {
-		uint32_t *e = sc->ext;
+		struct cand *e = sc->ext;
 
 		memcpy(sc->in, e, j * sizeof(*e));
 		free(e);
@@ -361,6 +402,7 @@ void oracle_free(struct oracle *o)
 		free(f->trunc);
 		free(f->ext);
 		free(f->eblk);
+		free(f->shl);
 	}
 	free(o->files);
 	free(o->ops);
@@ -416,7 +458,7 @@ static void zr_prune(struct oracle *o, struct ofile *f)
 			const struct zr *b = &f->zr[k];
 			const struct orec *d = &o->ops[b->idx];
 
-			dead = k != i && zr_ok(d) && d->tc < h &&
+			dead = k != i && zr_ok(d) && kills(d) && d->tc < h &&
 			       c->tc < d->ts && b->s0 <= a->s0 &&
 			       b->s1 >= a->s1;
 		}
@@ -488,7 +530,7 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 
 			if (sc->n)
 				sect_prune(o, sc, s, h);
-			sect_push(o, sc, idx);
+			sect_push(o, sc, idx, 0);
 			o->cand_now++;
 		}
 		o->cand_peak = MAX(o->cand_peak, o->cand_now);
@@ -504,6 +546,7 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 		u32_push(&o->rd, &o->nrd, &o->rdcap, idx);
 		break;
 	case OP_TRUNCATE:
+		r->tlo = r->thi = op->off;
 		u32_push(&f->trunc, &f->ntrunc, &f->trunccap, idx);
 		add_zr(o, f, idx, (op->off + SECTOR_SIZE - 1) >> SECTOR_SHIFT,
 		       S_INF);
@@ -523,10 +566,22 @@ void oracle_submit(struct oracle *o, const struct oracle_op *op)
 			break;
 		ext_push(f, r, idx);
 		break;
+	case OP_COLLAPSE:
+	case OP_INSERT:
+		/* two shifts overlapping in time: their order is unknown */
+		if (f->shifts_pending)
+			f->unsure = true;
+		f->shifts_pending++;
+		u32_push(&f->shl, &f->nshl, &f->shlcap, idx);
+		if (op->kind == OP_INSERT)
+			f->max_ever += op->len;
+		break;
 	default:
 		break;
 	}
 }
+
+static void apply_shift(struct oracle *o, struct ofile *f, struct orec *sh);
 
 void oracle_complete(struct oracle *o, uint64_t id, int64_t res,
 		     uint64_t t_complete)
@@ -545,6 +600,16 @@ void oracle_complete(struct oracle *o, uint64_t id, int64_t res,
 
 		e->inflight--;
 		e->max_done_tc = MAX(e->max_done_tc, t_complete);
+	}
+	if (r->kind == OP_COLLAPSE || r->kind == OP_INSERT) {
+		struct ofile *f = &o->files[r->file];
+
+		if (f->shifts_pending)
+			f->shifts_pending--;
+		if (res == 0)
+			apply_shift(o, f, r);
+		else if (res != -EINVAL && res != -EOPNOTSUPP)
+			f->unsure = true; /* it may have shifted part */
 	}
 	if (r->kind == OP_READ && o->nrd) {
 		uint32_t slot = r->rslot;
@@ -601,7 +666,7 @@ struct sctx {
 	size_t nzr;
 	/* per sector */
 	uint64_t s;
-	uint32_t *ids;
+	struct cand *ids;
 	uint32_t nids;
 	uint64_t k; /* latest submit among killers, 0: none */
 	const struct orec *killer;
@@ -617,9 +682,10 @@ static void sctx_sector(struct sctx *c, uint64_t s)
 	c->k = 0;
 	c->killer = NULL;
 	for (uint32_t i = 0; i < c->nids; i++) {
-		const struct orec *d = &c->o->ops[c->ids[i]];
+		const struct orec *d = &c->o->ops[c->ids[i].idx];
 
-		if (d->tc < c->rs && write_ok_for(d, s) &&
+		if (d->tc < c->rs && kills(d) &&
+		    write_ok_for(d, s + (uint64_t)(int64_t)c->ids[i].d) &&
 		    (!c->killer || d->ts > c->k)) {
 			c->k = d->ts;
 			c->killer = d;
@@ -630,7 +696,7 @@ static void sctx_sector(struct sctx *c, uint64_t s)
 		const struct orec *d = &c->o->ops[z->idx];
 
 		if (s >= z->s0 && s < z->s1 && d->tc < c->rs && zr_ok(d) &&
-		    (!c->killer || d->ts > c->k)) {
+		    kills(d) && (!c->killer || d->ts > c->k)) {
 			c->k = d->ts;
 			c->killer = d;
 		}
@@ -666,7 +732,7 @@ static void expected_str(const struct sctx *c, char *out, size_t cap)
 
 	out[0] = '\0';
 	for (uint32_t i = 0; i < c->nids; i++) {
-		const struct orec *w = &c->o->ops[c->ids[i]];
+		const struct orec *w = &c->o->ops[c->ids[i].idx];
 
 		if (w->ts > c->rc || !live(c, w))
 			continue;
@@ -721,6 +787,7 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
 {
 	struct sbuf b = { seen, seencap, 0 };
 	const struct orec *w = NULL;
+	bool found;
 
 	switch (si->cls) {
 	case SC_ZERO:
@@ -744,7 +811,7 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
 		break;
 	}
 	if (si->seed != c->o->seed || si->file_id != c->rd->file ||
-	    si->sector != c->s) {
+	    (si->sector != c->s && !c->f->shifted)) {
 		sb_printf(&b, "file %u sector %" PRIu64 " gen %" PRIu64,
 			  si->file_id, si->sector, si->gen);
 		if (si->seed != c->o->seed)
@@ -752,12 +819,22 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
 		return F_STALE;
 	}
 	for (uint32_t i = 0; i < c->nids; i++) {
-		const struct orec *x = &c->o->ops[c->ids[i]];
+		const struct orec *x = &c->o->ops[c->ids[i].idx];
 
-		if (x->id == si->gen) {
+		if (x->id == si->gen &&
+		    c->s + (uint64_t)(int64_t)c->ids[i].d == si->sector) {
 			w = x;
 			break;
 		}
+	}
+	found = w != NULL;
+	if (!w && si->sector != c->s) {
+		/* shifted file: no candidate moved that sector here */
+		sb_printf(&b,
+			  "file %u sector %" PRIu64 " gen %" PRIu64
+			  " (not here after the shifts)",
+			  si->file_id, si->sector, si->gen);
+		return F_STALE;
 	}
 	if (!w) {
 		/* pruned (so dead), or not a write of this sector at all */
@@ -775,8 +852,14 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
 			  si->gen);
 		return F_STALE;
 	}
-	if (live(c, w))
-		return -1;
+	if (live(c, w)) {
+		if (found || !c->f->shifted)
+			return -1;
+		/* a shift moved it away (only pruned, dead ones go) */
+		sb_printf(&b, "gen %" PRIu64 " (moved away by a shift)",
+			  si->gen);
+		return F_STALE;
+	}
 	sb_printf(&b, "gen %" PRIu64, si->gen);
 	killer_str(c, &b);
 	return c->killer->kind == OP_WRITE ? F_LOST : F_STALE;
@@ -835,8 +918,8 @@ static void size_bounds(struct oracle *o, uint32_t file, uint64_t rs,
 			if (z->ts > rc || (any && z->tc < kt))
 				continue;
 			zok = zr_ok(z);
-			zl = zok ? z->off : 0;
-			h = MAX(h, z->off);
+			zl = zok ? z->tlo : 0;
+			h = MAX(h, z->thi);
 		}
 		/* hi: extenders not completed before z was submitted */
 		bar = h;
@@ -939,6 +1022,29 @@ static size_t check_read_size(struct oracle *o, const struct orec *rd,
 	return 0;
 }
 
+/*
+ * A read overlapping shifts in time is judged only below the lowest of
+ * their offsets (the data there moves with neither outcome): that sector,
+ * S_INF when it overlaps none, 0 when the file is not judged at all.
+ */
+static uint64_t shift_floor(const struct oracle *o, const struct ofile *f,
+			    const struct orec *rd)
+{
+	uint64_t fl = S_INF;
+
+	if (f->unsure)
+		return 0;
+	/* shifts of a file that is not unsure never overlap each other */
+	for (size_t i = f->nshl; i-- > 0;) {
+		const struct orec *sh = &o->ops[f->shl[i]];
+
+		if (sh->done && sh->tc < rd->ts)
+			break;
+		fl = MIN(fl, sh->off >> SECTOR_SHIFT);
+	}
+	return fl;
+}
+
 size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 			 struct findings *fl, uint64_t *verified)
 {
@@ -950,13 +1056,19 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 	const unsigned char *p;
 	size_t bad = 0, zcap = ARRAY_SIZE(zlocal);
 	int run_cls = -1;
-	uint64_t run_s = 0, run_n = 0;
+	uint64_t run_s = 0, run_n = 0, floor;
 	char run_exp[160], run_seen[160], seen[160];
 
 	if (verified)
 		*verified = 0;
 	if (!rd || rd->kind != OP_READ || rd->res < 0 || !buf)
 		return 0;
+	floor = shift_floor(o, &o->files[rd->file], rd);
+	if (floor <= (rd->off + SECTOR_SIZE - 1) >> SECTOR_SHIFT) {
+		/* it may have seen either side of a shift (oracle.h) */
+		o->shift_skipped++;
+		return 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.f = &o->files[rd->file];
@@ -965,7 +1077,7 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 	c.rc = rd->done ? rd->tc : o->now;
 	got = MIN((uint64_t)rd->res, rd->len);
 	first = (rd->off + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
-	last = (rd->off + got) >> SECTOR_SHIFT;
+	last = MIN((rd->off + got) >> SECTOR_SHIFT, floor);
 	if (last > first) {
 		/* zeroing ops overlapping the returned sectors */
 		c.zr = zlocal;
@@ -1022,7 +1134,10 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 		free((void *)c.zr);
 	if (verified)
 		*verified = last > first ? last - first : 0;
-	bad += check_read_size(o, rd, c.rs, c.rc, fl);
+	if (floor == S_INF)
+		bad += check_read_size(o, rd, c.rs, c.rc, fl);
+	else
+		o->shift_partial++;
 	return bad;
 }
 
@@ -1055,6 +1170,8 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 		return 0;
 	f = &o->files[file];
 	o->now = MAX(o->now, t);
+	if (f->unsure)
+		return 0;
 	for (size_t i = 0; i < f->ntrunc; i++) {
 		const struct orec *d = &o->ops[f->trunc[i]];
 
@@ -1077,7 +1194,7 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 			z = &o->ops[f->trunc[i]];
 			if (z->ts > t || (any && z->tc < kt))
 				continue;
-			req = z->off;
+			req = z->tlo;
 		}
 		/* definitely-after extenders set the floor */
 		for (size_t k = 0; k < f->next; k++) {
@@ -1089,8 +1206,9 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 					   ? x->off + (uint64_t)x->res
 					   : x->off + x->len);
 		}
-		if (size == req)
-			ok = true;
+		if (size == req ||
+		    (i < f->ntrunc && size >= req && size <= z->thi))
+			ok = true; /* a shift's target is a range */
 		for (size_t k = 0; k < f->next && !ok; k++) {
 			const struct orec *x = &o->ops[f->ext[k]];
 			uint64_t end;
@@ -1135,6 +1253,193 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 	return 1;
 }
 
+/* ---- shifts (rules in oracle.h) ---- */
+
+/* Might x have run on either side of shift sh? */
+static bool overlaps_shift(const struct orec *x, const struct orec *sh)
+{
+	return x->ts <= sh->tc && (!x->done || x->tc >= sh->ts);
+}
+
+/*
+ * Submitted after sh completed (online, sh's completion time is taken
+ * before the run lock, so such an op may be registered first): it landed
+ * after the shift, at its own offset.
+ */
+static bool after_shift(const struct orec *x, const struct orec *sh)
+{
+	return x->ts > sh->tc;
+}
+
+struct cvec {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static void cvec_push(struct cvec *v, struct cand c)
+{
+	grow_array((void **)&v->v, &v->cap, v->n + 1, sizeof(*v->v));
+	v->v[v->n++] = c;
+}
+
+/*
+ * Sector s of the new layout: the candidates of src (the old sector whose
+ * data moves here; NULL: none) with d += dd, plus those of the old sector s
+ * that overlapped the shift (they may have landed after it).
+ */
+static void shift_sector(struct oracle *o, struct ofile *f,
+			 const struct orec *sh, uint64_t s,
+			 const struct sect *src, int32_t dd, struct cvec *tmp)
+{
+	struct sect *dst = sect_get(f, s, false);
+	uint64_t before = dst ? dst->n : 0;
+
+	tmp->n = 0;
+	if (src) {
+		const struct cand *v = src->cap ? src->ext : src->in;
+
+		for (uint32_t i = 0; i < src->n; i++) {
+			struct orec *x = &o->ops[v[i].idx];
+
+			if (after_shift(x, sh))
+				continue;
+			if ((int64_t)v[i].d + dd > INT32_MAX ||
+			    (int64_t)v[i].d + dd < INT32_MIN) {
+				f->unsure = true; /* moved too far to track */
+				continue;
+			}
+			x->nokill |= overlaps_shift(x, sh);
+			cvec_push(tmp, (struct cand){ v[i].idx, v[i].d + dd });
+		}
+	}
+	if (dst) {
+		struct cand *v = sect_ids(dst);
+
+		for (uint32_t i = 0; i < dst->n; i++) {
+			struct orec *x = &o->ops[v[i].idx];
+
+			if (after_shift(x, sh)) {
+				cvec_push(tmp, v[i]);
+			} else if (overlaps_shift(x, sh)) {
+				x->nokill = 1;
+				cvec_push(tmp, v[i]);
+			}
+		}
+	}
+	if (!dst && !tmp->n)
+		return;
+	if (!dst)
+		dst = sect_get(f, s, true);
+	if (dst->cap) {
+		free(dst->ext);
+		dst->cap = 0;
+		o->ext_lists--;
+	}
+	dst->n = 0;
+	for (size_t i = 0; i < tmp->n; i++)
+		sect_push(o, dst, tmp->v[i].idx, tmp->v[i].d);
+	o->cand_now = o->cand_now - before + tmp->n;
+	o->cand_peak = MAX(o->cand_peak, o->cand_now);
+}
+
+static void zr_push(struct zr **v, size_t *n, size_t *cap, struct zr z)
+{
+	if (z.s0 >= z.s1)
+		return;
+	grow_array((void **)v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = z;
+}
+
+static inline uint64_t s_add(uint64_t s, uint64_t n, bool up)
+{
+	if (s == S_INF)
+		return S_INF;
+	return up ? s + n : s - n;
+}
+
+/* Zeroing ranges: cut at the shift and move the part above it. */
+static void shift_zr(struct oracle *o, struct ofile *f, struct orec *sh,
+		     uint64_t a, uint64_t n, bool ins)
+{
+	struct zr *nv = NULL;
+	size_t nn = 0, ncap = 0;
+
+	for (size_t i = 0; i < f->nzr; i++) {
+		struct zr z = f->zr[i];
+		struct orec *d = &o->ops[z.idx];
+		bool ov = overlaps_shift(d, sh);
+		uint64_t hs0 = ins ? MAX(z.s0, a) : MAX(z.s0, a + n);
+
+		if (after_shift(d, sh)) {
+			zr_push(&nv, &nn, &ncap, z);
+			continue;
+		}
+		if (ov) {
+			d->nokill = 1;
+			zr_push(&nv, &nn, &ncap, z);
+		} else {
+			zr_push(&nv, &nn, &ncap,
+				(struct zr){ z.idx, z.s0, MIN(z.s1, a) });
+		}
+		if (hs0 < z.s1)
+			zr_push(&nv, &nn, &ncap,
+				(struct zr){ z.idx, s_add(hs0, n, ins),
+					     s_add(z.s1, n, ins) });
+	}
+	if (ins)
+		zr_push(&nv, &nn, &ncap,
+			(struct zr){ (uint32_t)(sh - o->ops), a, a + n });
+	free(f->zr);
+	f->zr = nv;
+	f->nzr = nn;
+	f->zrcap = ncap;
+	f->zr_prune_at = MAX(f->zr_prune_at, 2 * nn + 16);
+}
+
+/* A shift completed successfully: move the file's state (oracle.h). */
+static void apply_shift(struct oracle *o, struct ofile *f, struct orec *sh)
+{
+	bool ins = sh->kind == OP_INSERT;
+	uint64_t a = sh->off >> SECTOR_SHIFT, n = sh->len >> SECTOR_SHIFT;
+	uint64_t smax = (uint64_t)f->nchunks << CHUNK_SHIFT;
+	uint64_t lo, hi;
+	struct cvec tmp = { 0 };
+
+	if (!n || n > (1u << 28) || (sh->off | sh->len) & (SECTOR_SIZE - 1)) {
+		f->unsure = true;
+		return;
+	}
+	/* the size before it is in [lo, hi]; after it, moved by len */
+	size_bounds(o, sh->file, sh->ts, sh->tc, true, &lo, &hi);
+	if (ins) {
+		sh->tlo = lo + sh->len;
+		sh->thi = hi + sh->len;
+	} else {
+		sh->tlo = MAX(lo, sh->off + sh->len) - sh->len;
+		sh->thi = MAX(hi, sh->off + sh->len) - sh->len;
+	}
+	u32_push(&f->trunc, &f->ntrunc, &f->trunccap, (uint32_t)(sh - o->ops));
+	f->min_floor = MIN(f->min_floor, sh->tlo);
+	f->max_ever = MAX(f->max_ever, sh->thi);
+
+	if (ins) {
+		for (uint64_t s = smax + n; s-- > a;)
+			shift_sector(o, f, sh, s,
+				     s >= a + n ? sect_get(f, s - n, false)
+						: NULL,
+				     -(int32_t)n, &tmp);
+	} else {
+		for (uint64_t s = a; s < smax; s++)
+			shift_sector(o, f, sh, s,
+				     s + n < smax ? sect_get(f, s + n, false)
+						  : NULL,
+				     (int32_t)n, &tmp);
+	}
+	free(tmp.v);
+	shift_zr(o, f, sh, a, n, ins);
+	f->shifted++;
+}
+
 uint64_t oracle_max_size(const struct oracle *o, uint32_t file)
 {
 	uint64_t lo, hi;
@@ -1169,5 +1474,7 @@ void oracle_stats(const struct oracle *o, struct oracle_stats *st)
 	st->overflow_lists = o->ext_lists;
 	st->pruned = o->pruned;
 	st->reads_inflight = o->nrd;
+	st->shift_skipped = o->shift_skipped;
+	st->shift_partial = o->shift_partial;
 	st->bytes = bytes;
 }

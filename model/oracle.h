@@ -28,6 +28,37 @@
  *  TORN   a stamp whose checksum does not match (magic intact).
  * Sizes: SIZE when a read's returned length, or a final st_size, is not
  * consistent with any ordering of completed and in-flight size-changing ops.
+ *
+ * Shifts (collapse_range, insert_range). A collapse of [off, off+len) moves
+ * the data at >= off+len down by len and shrinks the size by len; an insert
+ * at off moves the data at >= off up by len, leaves a hole (zeros) of len at
+ * off and grows the size by len. The kernel orders a shift S against every
+ * DIO of the file (S holds i_rwsem exclusive and waits inode_dio_wait), so
+ * each write or read lands wholly before or wholly after S; the oracle only
+ * knows submit/complete times, and applies this rule, which never flags a
+ * legal outcome:
+ *  - Two shifts of one file overlapping in time leave the file unknown
+ *    (they do not commute and either may have run first); iorace runs its
+ *    shifts one at a time (replay/exec.c).
+ *  - S is applied when it completes successfully (a failed S with EINVAL or
+ *    EOPNOTSUPP changed nothing; any other error leaves the file unknown:
+ *    its reads are no longer judged). Every candidate of a sector moves
+ *    with the data, remembering the sector it was written to (a stamp must
+ *    name that sector).
+ *  - A write or zeroing op overlapping S in time (submitted by S's
+ *    completion and not completed before S's submission) may have landed
+ *    before S (moved) or after (not moved): it is kept at both places and
+ *    never kills another candidate (it is legal at either place while live,
+ *    but its absence is no longer a LOST).
+ *  - An op submitted after S completed stays where it was registered, even
+ *    when it reached the oracle before S's completion did.
+ *  - A read overlapping S in time (submitted by S's completion, while S was
+ *    known) may have seen either layout: only its sectors below S's offset
+ *    (where neither outcome moves data) are judged, and not its length
+ *    (stats.shift_partial; stats.shift_skipped when none was below).
+ *  - The size after S is the range of sizes before S (the read size bounds
+ *    over S's interval) moved by len; S then counts as a size-setting op
+ *    like a truncate, with that range as its target.
  */
 #ifndef IORACE_ORACLE_H
 #define IORACE_ORACLE_H
@@ -47,6 +78,8 @@ enum op_kind {
 	OP_ZERO_RANGE, /* off, len; flags & OPF_KEEP_SIZE */
 	OP_FSYNC,
 	OP_FDATASYNC,
+	OP_COLLAPSE, /* off, len: FALLOC_FL_COLLAPSE_RANGE (block aligned) */
+	OP_INSERT, /* off, len: FALLOC_FL_INSERT_RANGE (block aligned) */
 	OP_NKINDS,
 };
 
@@ -115,6 +148,8 @@ struct oracle_stats {
 	uint64_t pruned; /* references dropped */
 	uint64_t zero_ranges; /* truncate/punch/zero_range ranges held */
 	uint64_t reads_inflight;
+	uint64_t shift_skipped; /* reads overlapping a shift, not judged */
+	uint64_t shift_partial; /* ... judged below the shift's offset only */
 	uint64_t bytes; /* approximate memory held */
 };
 void oracle_stats(const struct oracle *o, struct oracle_stats *st);

@@ -2,7 +2,8 @@
 /*
  * Executing a stage: one thread per stream. I/O streams keep iodepth
  * requests in flight through their engine; racing-op streams fire
- * truncate/fallocate/punch/zero_range/fsync at their planned times (and,
+ * truncate/fallocate/punch/zero_range/collapse_range/insert_range/fsync at
+ * their planned times (and,
  * with when_inflight, only once enough writes are in flight on the file).
  * Every op is registered with the oracle before it is submitted and after
  * it completes, under the run lock.
@@ -26,6 +27,7 @@
 #include <linux/falloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -567,6 +569,14 @@ static int64_t do_racing_syscall(struct run *r, const struct plan_op *op,
 			mode |= FALLOC_FL_KEEP_SIZE;
 		rc = fallocate(fd, mode, (off_t)op->off, (off_t)op->len);
 		break;
+	case OP_COLLAPSE:
+		rc = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, (off_t)op->off,
+			       (off_t)op->len);
+		break;
+	case OP_INSERT:
+		rc = fallocate(fd, FALLOC_FL_INSERT_RANGE, (off_t)op->off,
+			       (off_t)op->len);
+		break;
 	case OP_FSYNC:
 		rc = fsync(fd);
 		break;
@@ -578,6 +588,26 @@ static int64_t do_racing_syscall(struct run *r, const struct plan_op *op,
 		rc = -1;
 	}
 	return rc < 0 ? -errno : 0;
+}
+
+/*
+ * collapse_range needs a block-aligned range short of EOF, insert_range one
+ * starting below EOF. Racing writes and shifts move the size, so an EINVAL
+ * when the range was invalid for the size just before or just after the
+ * call is expected (the oracle sees a failed op: nothing moved), not an
+ * ERROR.
+ */
+static bool shift_range_bad(const struct plan_op *op, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return false;
+	if (st.st_blksize && (op->off | op->len) % (uint64_t)st.st_blksize)
+		return true;
+	if (op->kind == OP_COLLAPSE)
+		return op->off + op->len >= (uint64_t)st.st_size;
+	return op->off >= (uint64_t)st.st_size;
 }
 
 /* Run one racing op (with its own id), registering it with the oracle. */
@@ -594,12 +624,16 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 	uint64_t ts, tc;
 	int64_t res;
 	bool shrinks = op->kind == OP_TRUNCATE || op->kind == OP_PUNCH ||
-		       op->kind == OP_ZERO_RANGE;
+		       op->kind == OP_ZERO_RANGE || op->kind == OP_COLLAPSE;
+	bool shift = op->kind == OP_COLLAPSE || op->kind == OP_INSERT;
+	bool bad_range = false;
 
 	if (op->kind == OP_TRUNCATE) {
 		oo.off = size;
 		oo.len = 0;
 	}
+	if (shift)
+		pthread_mutex_lock(&r->shift_lock);
 	if (shrinks)
 		atomic_fetch_add(&r->files[op->file].truncating, 1);
 	pthread_mutex_lock(&r->lock);
@@ -615,7 +649,11 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 			     op->file, id);
 	if (op->kind == OP_FSYNC || op->kind == OP_FDATASYNC)
 		inject_before_sync(r, id);
+	if (shift)
+		bad_range = shift_range_bad(op, r->files[op->file].fd_buffered);
 	res = do_racing_syscall(r, op, size);
+	if (shift && res == -EINVAL && !bad_range)
+		bad_range = shift_range_bad(op, r->files[op->file].fd_buffered);
 	if (inj_site_of_kind(op->kind) >= 0)
 		inject_point(r, INJ_AFTER, inj_site_of_kind(op->kind), op->file,
 			     id);
@@ -627,9 +665,11 @@ static void racing_one(struct stream_state *ss, const struct plan_op *op,
 	run_op_completed(r, id, op->kind, res, ts, tc);
 	pthread_mutex_unlock(&r->lock);
 	run_completions_registered(ss);
+	if (shift)
+		pthread_mutex_unlock(&r->shift_lock);
 	if (shrinks)
 		atomic_fetch_sub(&r->files[op->file].truncating, 1);
-	if (res < 0)
+	if (res < 0 && !(shift && res == -EINVAL && bad_range))
 		run_add_error(r, id, op->file, oo.off, oo.len, ts, tc,
 			      op_kind_name(op->kind), res);
 }

@@ -26,6 +26,9 @@
  * grow = grow_back. fallocate/punch/zero_range: off/len (len 0 = to the end
  * of the file; offset=random: a uniform 4 KiB-aligned offset in [0, filesize
  * - len] per op), OPF_KEEP_SIZE when keep_size=1 (always for punch).
+ * collapse_range/insert_range: off/len likewise (len given; a random
+ * collapse offset is in [0, filesize - len - 4 KiB] so that it stops short
+ * of the initial EOF), never OPF_KEEP_SIZE.
  * fsync/fdatasync: off = len = 0. when_inflight is copied to every op.
  *
  * Op log format (text, one op per line, '#' starts a comment line):
@@ -35,7 +38,8 @@
  * at=NS [inflight=N] [grow=BYTES]
  *
  * The header must be the first non-blank line. Numbers are decimal. KIND is
- * write, read, truncate, fallocate, punch, zero_range, fsync or fdatasync.
+ * write, read, truncate, fallocate, punch, zero_range, fsync, fdatasync,
+ * collapse_range or insert_range.
  * flags is 0 or a '|' list of direct, dsync, keep_size, verify. inflight and
  * grow are written only when non-zero. Ids are strictly increasing. A
  * recorded log lists the executed ops in id order. Streams are rebuilt from
@@ -224,13 +228,18 @@ static void build_racing(struct builder *b, const struct workload *wl,
 			op->kind = OP_FDATASYNC;
 			break;
 		default:
-			op->kind = j->type == JOB_FALLOCATE ? OP_FALLOCATE
-				   : j->type == JOB_PUNCH   ? OP_PUNCH
-							    : OP_ZERO_RANGE;
+			op->kind = j->type == JOB_FALLOCATE  ? OP_FALLOCATE
+				   : j->type == JOB_PUNCH    ? OP_PUNCH
+				   : j->type == JOB_COLLAPSE ? OP_COLLAPSE
+				   : j->type == JOB_INSERT   ? OP_INSERT
+							     : OP_ZERO_RANGE;
 			op->len = j->len;
 			if (j->offset == WL_RANDOM_OFFSET) {
-				uint64_t room = wl->filesize > op->len
-						    ? wl->filesize - op->len
+				uint64_t need =
+				    op->len +
+				    (j->type == JOB_COLLAPSE ? KIB4 : 0);
+				uint64_t room = wl->filesize > need
+						    ? wl->filesize - need
 						    : 0;
 
 				op->off =
@@ -242,7 +251,8 @@ static void build_racing(struct builder *b, const struct workload *wl,
 				op->len = wl->filesize > op->off
 					      ? wl->filesize - op->off
 					      : KIB4;
-			if (j->keep_size || j->type == JOB_PUNCH)
+			if ((j->keep_size || j->type == JOB_PUNCH) &&
+			    j->type != JOB_COLLAPSE && j->type != JOB_INSERT)
 				op->flags |= OPF_KEEP_SIZE;
 			break;
 		}

@@ -10,7 +10,9 @@
  *                            t_complete_ns, expected, seen }, ... ],
  *     "latency": { KIND: { "n", "p50_ns", "p99_ns", "max_ns" }, ... },
  *     "counts": { ops, ops_planned, bytes_written, bytes_read,
- *                 sectors_verified, poison_bytes },
+ *                 sectors_verified, poison_bytes, reads_shift_skipped
+ *                 (reads overlapping a collapse/insert, not judged),
+ *                 reads_shift_partial (judged below its offset only) },
  *     "fsck": { "status", "clean" }, "kernel_log_matches": N,
  *     "files": [ { file, inode, final_size, extents, unwritten_extents } ],
  *     "timing": { total_ns, workload_ns }, "hang": "..." }
@@ -143,6 +145,15 @@ int report_write(struct run *r)
 	json_object_object_add(jc, "sectors_verified",
 			       ju64(atomic_load(&r->sectors_verified)));
 	json_object_object_add(jc, "poison_bytes", ju64(r->poison_bytes));
+	if (r->oracle) {
+		struct oracle_stats st;
+
+		oracle_stats(r->oracle, &st);
+		json_object_object_add(jc, "reads_shift_skipped",
+				       ju64(st.shift_skipped));
+		json_object_object_add(jc, "reads_shift_partial",
+				       ju64(st.shift_partial));
+	}
 	json_object_object_add(root, "counts", jc);
 	json_object_object_add(jk, "status",
 			       json_object_new_int(r->fsck_status));

@@ -509,6 +509,7 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	r->kmsg_fd = -1;
 	r->t_start = now_ns();
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->shift_lock, NULL);
 	findings_init(&r->findings);
 	status = load(r, o);
 	if (status)

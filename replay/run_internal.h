@@ -82,6 +82,12 @@ struct run {
 	unsigned nfiles;
 
 	pthread_mutex_t lock; /* oracle, latency arrays, executed[] */
+	/*
+	 * Held by a collapse_range/insert_range from before its submission
+	 * to after its completion: two shifts never overlap in time, so the
+	 * oracle knows their order (shifts do not commute).
+	 */
+	pthread_mutex_t shift_lock;
 	struct oracle *oracle;
 	struct findings findings;
 	struct lat lat[OP_NKINDS];

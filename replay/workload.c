@@ -65,7 +65,9 @@ enum jkey {
 
 #define T(x)	 (1u << (x))
 #define T_IO	 T(JOB_IO)
-#define T_RANGE	 (T(JOB_FALLOCATE) | T(JOB_PUNCH) | T(JOB_ZERO_RANGE))
+#define T_SHIFT	 (T(JOB_COLLAPSE) | T(JOB_INSERT))
+#define T_KEEP	 (T(JOB_FALLOCATE) | T(JOB_PUNCH) | T(JOB_ZERO_RANGE))
+#define T_RANGE	 (T_KEEP | T_SHIFT)
 #define T_RACING (T(JOB_TRUNCATE) | T_RANGE | T(JOB_FSYNC) | T(JOB_FDATASYNC))
 #define T_ALL	 (T_IO | T_RACING)
 
@@ -93,7 +95,7 @@ static const struct {
 	[K_COUNT] = { "count", T_RACING },
 	[K_GROW_BACK] = { "grow_back", T(JOB_TRUNCATE) },
 	[K_LEN] = { "len", T_RANGE },
-	[K_KEEP_SIZE] = { "keep_size", T_RANGE },
+	[K_KEEP_SIZE] = { "keep_size", T_KEEP },
 	[K_WHEN_INFLIGHT] = { "when_inflight", T_RACING },
 };
 
@@ -105,6 +107,8 @@ static const char *const type_names[] = {
 	[JOB_ZERO_RANGE] = "zero_range",
 	[JOB_FSYNC] = "fsync",
 	[JOB_FDATASYNC] = "fdatasync",
+	[JOB_COLLAPSE] = "collapse_range",
+	[JOB_INSERT] = "insert_range",
 };
 
 static const char *const rw_names[] = {
@@ -344,7 +348,8 @@ static int job_key(struct parser *p, const char *key, const char *val)
 			return perr(
 			    p, p->lineno,
 			    "unknown job type '%s' (want io, truncate, "
-			    "fallocate, punch, zero_range, fsync, fdatasync)",
+			    "fallocate, punch, zero_range, fsync, fdatasync, "
+			    "collapse_range, insert_range)",
 			    val);
 		j->type = v;
 		jk->has_type = true;
@@ -580,6 +585,8 @@ static uint64_t files_extent(const struct workload *wl)
 				  j->type == JOB_ZERO_RANGE) &&
 				 !j->keep_size && j->offset != WL_RANDOM_OFFSET)
 				e = j->offset + j->len;
+			else if (j->type == JOB_INSERT) /* each grows it */
+				e = wl->filesize + (uint64_t)j->count * j->len;
 			ext = MAX(ext, e);
 		}
 		total += ext;
@@ -647,9 +654,16 @@ static int finish(struct parser *p)
 		}
 		if ((T(j->type) & T_RANGE) && !j->len &&
 		    (j->offset == WL_RANDOM_OFFSET ||
-		     j->offset >= wl->filesize))
+		     j->offset >= wl->filesize || (T(j->type) & T_SHIFT)))
 			return perr(p, j->line,
 				    "job [%s]: needs len=", j->name);
+		if ((T(j->type) & T_SHIFT) &&
+		    ((j->offset != WL_RANDOM_OFFSET && j->offset % KIB4) ||
+		     j->len % KIB4))
+			return perr(p, j->line,
+				    "job [%s]: %s offset and len must be "
+				    "multiples of 4k",
+				    j->name, type_names[j->type]);
 	}
 	if (!wl->image_size)
 		wl->image_size = round_up(2 * files_extent(wl), MIB) + 64 * MIB;

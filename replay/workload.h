@@ -23,7 +23,8 @@
  *   expect_write_errors=   injectors (injectors/inject.h); delay= repeats
  *
  *   [name]                 one job per section
- *   type=io|truncate|fallocate|punch|zero_range|fsync|fdatasync
+ *   type=io|truncate|fallocate|punch|zero_range|fsync|fdatasync|
+ *        collapse_range|insert_range
  *   file=0                 file index, or "all" (io jobs: spread over all)
  *   stage=0                jobs of stage k start when every job of stage
  *                          k-1 has finished (aio-stress -o 2 -o 3); racing
@@ -42,8 +43,14 @@
  *   start_delay=2s interval=100ms count=10
  *   size=0                 truncate: target size
  *   grow_back=1g           truncate: extend again to this size after each
- *   offset=... len=...     fallocate/punch/zero_range range (randomised
+ *   offset=... len=...     fallocate/punch/zero_range/collapse_range/
+ *                          insert_range range (randomised
  *                          within the file when offset=random)
+ *                          collapse_range/insert_range: len= required,
+ *                          offset and len multiples of 4k; an op whose
+ *                          range is invalid for the size at that moment
+ *                          (collapse reaching EOF, insert at or past EOF)
+ *                          fails with EINVAL, which is not a finding
  *   keep_size=1            fallocate/zero_range FALLOC_FL_KEEP_SIZE
  *   when_inflight=N        fire only once >= N writes are in flight on file
  *
@@ -70,6 +77,8 @@ enum job_type {
 	JOB_ZERO_RANGE,
 	JOB_FSYNC,
 	JOB_FDATASYNC,
+	JOB_COLLAPSE,
+	JOB_INSERT,
 };
 
 enum io_pattern { RW_WRITE, RW_RANDWRITE, RW_READ, RW_RANDREAD, RW_RW, RW_RANDRW };

@@ -11,7 +11,8 @@
  *
  * Integer encodings:
  *   kind   enum op_kind (model/oracle.h): 0 write, 1 read, 2 truncate,
- *          3 fallocate, 4 punch, 5 zero_range, 6 fsync, 7 fdatasync
+ *          3 fallocate, 4 punch, 5 zero_range, 6 fsync, 7 fdatasync,
+ *          8 collapse_range, 9 insert_range (off, len as for punch)
  *   flags  OPF_* (model/oracle.h): 1 direct, 2 dsync, 4 keep_size, 8 verify
  *   phase  enum tr_phase (trace/trace.h): 0 setup, 1 poison, 2 workload,
  *          3 verify, 4 teardown; begin 1 = phase begins, 0 = it ends

@@ -287,6 +287,32 @@ static void test_kind_without_event_inconclusive(void **state)
 	done();
 }
 
+/* iorace's own collapse_range/insert_range ops count by their kind name. */
+static void test_shift_ops_without_event_inconclusive(void **state)
+{
+	static const struct {
+		enum op_kind kind;
+		const char *ops, *ev;
+	} c[] = {
+		{ OP_COLLAPSE, "1 collapse_range ops", "ext4_collapse_range" },
+		{ OP_INSERT, "1 insert_range ops", "ext4_insert_range" },
+	};
+	const struct ck_inv_result *r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		history_iomap(K_PUNCH, false);
+		submit(30 * MS, 3, c[i].kind, 0, 4096);
+		complete(31 * MS, 3, c[i].kind, 0);
+		r = result();
+		if (r->status != CK_INCONCLUSIVE)
+			fail_msg("%s (%s)", ck_status_name(r->status), r->note);
+		assert_non_null(strstr(r->note, c[i].ops));
+		assert_non_null(strstr(r->note, c[i].ev));
+		done();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_each_kind_61),
 		cmocka_unit_test(test_no_anchor_inconclusive),
 		cmocka_unit_test(test_kind_without_event_inconclusive),
+		cmocka_unit_test(test_shift_ops_without_event_inconclusive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -372,6 +373,40 @@ static void test_size_reads(void **state)
 	assert_int_equal(findings_total(&fl), 3);
 }
 
+/*
+ * An AIO DIO write that extended the file has i_size covering it once its
+ * completion is reported: a read submitted after that completion and
+ * returning short is SIZE; one racing the write may return short.
+ */
+static void test_size_extending_write(void **state)
+{
+	(void)state;
+	wr(1, 1 * MiB, 64 * KiB, 10, 20); /* extends 1M -> 1M+64k */
+	memset(rbuf, 0, 64 * KiB);
+	/* submitted before the completion: EOF at 1M is fine */
+	assert_int_equal(rd_file(2, 0, 1 * MiB, 64 * KiB, 15, 16, 0), 0);
+	/* after it: short is SIZE */
+	assert_int_equal(rd_file(3, 0, 1 * MiB, 64 * KiB, 25, 26, 0), 1);
+	assert_int_equal(fl.count[F_SIZE], 1);
+	assert_int_equal(last_finding()->off, 1 * MiB);
+	assert_int_equal(last_finding()->len, 64 * KiB);
+	assert_non_null(strstr(last_finding()->expected, "1114112"));
+	b_gen(0, 2048, 128, 1);
+	assert_int_equal(rd_file(4, 0, 1 * MiB, 32 * KiB, 27, 28, 16 * KiB), 1);
+	assert_int_equal(fl.count[F_SIZE], 2);
+	assert_int_equal(rd_file(5, 0, 1 * MiB, 64 * KiB, 29, 30, 64 * KiB), 0);
+	/* a second extending write in flight: either size */
+	wr(6, 1 * MiB + 64 * KiB, 64 * KiB, 40, 0);
+	b_gen(0, 2048, 128, 1);
+	assert_int_equal(rd_file(7, 0, 1 * MiB, 128 * KiB, 41, 42, 64 * KiB),
+			 0);
+	cpl(6, 64 * KiB, 50);
+	assert_int_equal(rd_file(8, 0, 1 * MiB, 128 * KiB, 55, 56, 64 * KiB),
+			 1);
+	assert_int_equal(fl.count[F_SIZE], 3);
+	assert_int_equal(findings_total(&fl), 3);
+}
+
 static void test_final_size(void **state)
 {
 	(void)state;
@@ -404,6 +439,239 @@ static void test_final_size(void **state)
 	assert_non_null(strstr(fl.v[3].expected, "262144"));
 	assert_string_equal(fl.v[3].seen, "st_size 2101248");
 	assert_int_equal(oracle_max_size(o, 0), 604 * KiB);
+}
+
+/* ---- shifts: collapse_range, insert_range ---- */
+
+/* judge a read of file 0 that may be skipped; returns illegal sectors */
+static size_t rd_v(uint64_t id, uint64_t off, uint64_t len, uint64_t ts,
+		   uint64_t tc, uint64_t *verified)
+{
+	sub(id, OP_READ, 0, off, len, OPF_DIRECT, ts);
+	cpl(id, (int64_t)len, tc);
+	return oracle_check_read(o, id, rbuf, &fl, verified);
+}
+
+static void test_collapse(void **state)
+{
+	(void)state;
+	wr(1, 0, 64 * KiB, 10, 20);	   /* sectors 0..127 */
+	wr(2, 64 * KiB, 64 * KiB, 10, 20); /* sectors 128..255 */
+	sub(3, OP_COLLAPSE, 0, 0, 64 * KiB, 0, 30);
+	cpl(3, 0, 40);
+	/* write 2's data now at offset 0, still naming sectors 128.. */
+	b_gen(0, 128, 128, 2);
+	assert_int_equal(rd(4, 0, 64 * KiB, 50, 51), 0);
+	/* the collapsed-away write 1 is stale there */
+	b_gen(0, 0, 128, 1);
+	assert_int_equal(rd(5, 0, 64 * KiB, 52, 53), 128);
+	assert_int_equal(fl.count[F_STALE], 1);
+	/* write 2 stamped for its new offset: not what it wrote */
+	b_gen(0, 0, 128, 2);
+	assert_int_equal(rd(6, 0, 64 * KiB, 54, 55), 128);
+	assert_int_equal(fl.count[F_STALE], 2);
+	/* zeros there: write 2 vanished */
+	memset(rbuf, 0, 64 * KiB);
+	assert_int_equal(rd(7, 0, 64 * KiB, 56, 57), 128);
+	assert_int_equal(fl.count[F_LOST], 1);
+	/* old offset 64K now holds old 128K: zeros (initial) */
+	assert_int_equal(rd(8, 64 * KiB, 64 * KiB, 58, 59), 0);
+	/* write 2 still at its old offset: stale */
+	b_gen(0, 128, 128, 2);
+	assert_int_equal(rd(9, 64 * KiB, 64 * KiB, 60, 61), 128);
+	assert_int_equal(fl.count[F_STALE], 3);
+	/* the size shrank by len */
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB - 64 * KiB, 70, &fl),
+			 0);
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB, 70, &fl), 1);
+	memset(rbuf, 0, 64 * KiB);
+	assert_int_equal(
+	    rd_file(10, 0, 1 * MiB - 64 * KiB, 64 * KiB, 72, 73, 64 * KiB), 1);
+	assert_int_equal(fl.count[F_SIZE], 2);
+	assert_int_equal(
+	    rd_file(11, 0, 1 * MiB - 64 * KiB, 64 * KiB, 74, 75, 0), 0);
+	/* a write after the collapse kills the moved data */
+	wr(12, 0, 4 * KiB, 80, 90);
+	b_gen(0, 128, 8, 2);
+	assert_int_equal(rd(13, 0, 4 * KiB, 95, 96), 8);
+	assert_int_equal(fl.count[F_LOST], 2);
+	b_gen(0, 0, 8, 12);
+	assert_int_equal(rd(14, 0, 4 * KiB, 97, 98), 0);
+	assert_int_equal(findings_total(&fl), 7);
+}
+
+static void test_insert(void **state)
+{
+	(void)state;
+	wr(1, 0, 64 * KiB, 10, 20);
+	sub(2, OP_INSERT, 0, 0, 64 * KiB, 0, 30);
+	cpl(2, 0, 40);
+	/* the hole reads as zeros; the old data there is stale */
+	memset(rbuf, 0, 64 * KiB);
+	assert_int_equal(rd(3, 0, 64 * KiB, 50, 51), 0);
+	b_gen(0, 0, 128, 1);
+	assert_int_equal(rd(4, 0, 64 * KiB, 52, 53), 128);
+	assert_int_equal(fl.count[F_STALE], 1);
+	assert_non_null(strstr(last_finding()->expected, "zeros"));
+	/* write 1 moved up by len */
+	assert_int_equal(rd(5, 64 * KiB, 64 * KiB, 54, 55), 0);
+	memset(rbuf, 0, 64 * KiB);
+	assert_int_equal(rd(6, 64 * KiB, 64 * KiB, 56, 57), 128);
+	assert_int_equal(fl.count[F_LOST], 1);
+	/* the size grew by len */
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB + 64 * KiB, 60, &fl),
+			 0);
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB, 60, &fl), 1);
+	assert_int_equal(rd_file(7, 0, 1 * MiB, 64 * KiB, 62, 63, 0), 1);
+	assert_int_equal(fl.count[F_SIZE], 2);
+	/* a write into the hole afterwards */
+	wr(8, 0, 4 * KiB, 70, 80);
+	b_gen(0, 0, 8, 8);
+	assert_int_equal(rd(9, 0, 4 * KiB, 85, 86), 0);
+	memset(rbuf, 0, 4 * KiB);
+	assert_int_equal(rd(10, 0, 4 * KiB, 87, 88), 8);
+	assert_int_equal(fl.count[F_LOST], 2);
+	assert_int_equal(findings_total(&fl), 5);
+}
+
+/* Writes and reads overlapping a shift in time: either side. */
+static void test_shift_inflight(void **state)
+{
+	uint64_t v = 1;
+
+	(void)state;
+	wr(1, 128 * KiB, 4 * KiB, 10, 20); /* sectors 256..263 */
+	wr(2, 128 * KiB, 4 * KiB, 25, 0);  /* in flight across the collapse */
+	wr(3, 192 * KiB, 4 * KiB, 33, 0);  /* submitted while it runs */
+	sub(4, OP_COLLAPSE, 0, 64 * KiB, 64 * KiB, 0, 30);
+	cpl(2, 4 * KiB, 35);
+	/* a read while the collapse runs is not judged */
+	memset(rbuf, 0xab, 4 * KiB);
+	assert_int_equal(rd_v(5, 64 * KiB, 4 * KiB, 36, 37, &v), 0);
+	assert_int_equal(v, 0);
+	cpl(4, 0, 40);
+	cpl(3, 4 * KiB, 45);
+	/* nor one submitted before it completed */
+	assert_int_equal(rd_v(6, 64 * KiB, 4 * KiB, 38, 50, &v), 0);
+	assert_int_equal(v, 0);
+	/* 128K moved to 64K: write 2 (before), or write 1 (2 went after) */
+	b_gen(0, 256, 8, 2);
+	assert_int_equal(rd(7, 64 * KiB, 4 * KiB, 60, 61), 0);
+	b_gen(0, 256, 8, 1);
+	assert_int_equal(rd(8, 64 * KiB, 4 * KiB, 62, 63), 0);
+	/* but never zeros: write 1 completed before the collapse */
+	memset(rbuf, 0, 4 * KiB);
+	assert_int_equal(rd(9, 64 * KiB, 4 * KiB, 64, 65), 8);
+	assert_int_equal(fl.count[F_LOST], 1);
+	/* at 128K (old 192K, never written): write 2 if it went after */
+	b_gen(0, 256, 8, 2);
+	assert_int_equal(rd(10, 128 * KiB, 4 * KiB, 66, 67), 0);
+	memset(rbuf, 0, 4 * KiB);
+	assert_int_equal(rd(11, 128 * KiB, 4 * KiB, 68, 69), 0);
+	/* write 1 did not: it completed before the collapse started */
+	b_gen(0, 256, 8, 1);
+	assert_int_equal(rd(12, 128 * KiB, 4 * KiB, 70, 71), 8);
+	assert_int_equal(fl.count[F_STALE], 1);
+	/* write 3 (192K): at 192K if after, at 128K if before */
+	b_gen(0, 384, 8, 3);
+	assert_int_equal(rd(13, 192 * KiB, 4 * KiB, 72, 73), 0);
+	assert_int_equal(rd(14, 128 * KiB, 4 * KiB, 74, 75), 0);
+	assert_int_equal(rd(15, 256 * KiB, 4 * KiB, 76, 77), 8);
+	assert_int_equal(fl.count[F_STALE], 2);
+	/* a later write kills both places' candidates */
+	wr(16, 64 * KiB, 4 * KiB, 80, 90);
+	b_gen(0, 256, 8, 2);
+	assert_int_equal(rd(17, 64 * KiB, 4 * KiB, 95, 96), 8);
+	assert_int_equal(fl.count[F_LOST], 2);
+	/* registered before the collapse's completion but submitted after
+	 * it (online, a completion time is taken before the run lock) */
+	sub(30, OP_COLLAPSE, 0, 512 * KiB, 64 * KiB, 0, 200);
+	wr(31, 768 * KiB, 4 * KiB, 215, 0);
+	cpl(30, 0, 210);
+	cpl(31, 4 * KiB, 220);
+	b_gen(0, 1536, 8, 31);
+	assert_int_equal(rd(32, 768 * KiB, 4 * KiB, 230, 231), 0);
+	assert_int_equal(rd(33, 704 * KiB, 4 * KiB, 232, 233), 8);
+	assert_int_equal(fl.count[F_STALE], 3);
+	assert_int_equal(findings_total(&fl), 5);
+}
+
+/* A failed shift (EINVAL) moves nothing; an insert hole in flight. */
+static void test_shift_failed(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	wr(1, 0, 4 * KiB, 10, 20);
+	sub(2, OP_COLLAPSE, 0, 0, 1 * MiB, 0, 30);
+	cpl(2, -EINVAL, 31);
+	b_gen(0, 0, 8, 1);
+	assert_int_equal(rd(3, 0, 4 * KiB, 40, 41), 0);
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB, 50, &fl), 0);
+	/* insert racing a read of the hole: not judged; after: zeros */
+	sub(4, OP_INSERT, 0, 0, 4 * KiB, 0, 60);
+	assert_int_equal(rd_v(5, 0, 4 * KiB, 61, 62, &v), 0);
+	assert_int_equal(v, 0);
+	cpl(4, 0, 70);
+	memset(rbuf, 0, 4 * KiB);
+	assert_int_equal(rd(6, 0, 4 * KiB, 80, 81), 0);
+	b_gen(0, 0, 8, 1);
+	assert_int_equal(rd(7, 4 * KiB, 4 * KiB, 82, 83), 0);
+	assert_int_equal(findings_total(&fl), 0);
+	/* two shifts overlapping in time: order unknown, not judged */
+	sub(20, OP_INSERT, 1, 0, 4 * KiB, 0, 100);
+	sub(21, OP_COLLAPSE, 1, 8 * KiB, 4 * KiB, 0, 101);
+	cpl(21, 0, 102);
+	cpl(20, 0, 103);
+	memset(rbuf, 0xab, 4 * KiB);
+	sub(22, OP_READ, 1, 0, 4 * KiB, OPF_DIRECT, 110);
+	cpl(22, 4 * KiB, 111);
+	assert_int_equal(oracle_check_read(o, 22, rbuf, &fl, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(findings_total(&fl), 0);
+	/* any other error: the file is no longer judged */
+	sub(8, OP_INSERT, 0, 0, 4 * KiB, 0, 90);
+	cpl(8, -EIO, 91);
+	memset(rbuf, 0xab, 4 * KiB);
+	assert_int_equal(rd_v(9, 0, 4 * KiB, 95, 96, &v), 0);
+	assert_int_equal(v, 0);
+}
+
+/* A read racing a shift is judged below the shift's offset only. */
+static void test_shift_partial_read(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	wr(1, 0, 8 * KiB, 10, 20); /* sectors 0..15 */
+	sub(2, OP_COLLAPSE, 0, 4 * KiB, 4 * KiB, 0, 30);
+	/* below 4K: write 1 (either way); above: anything, not judged */
+	b_gen(0, 0, 8, 1);
+	memset(rbuf + 4 * KiB, 0xab, 4 * KiB);
+	assert_int_equal(rd_v(3, 0, 8 * KiB, 31, 32, &v), 0);
+	assert_int_equal(v, 8);
+	memset(rbuf, 0, 4 * KiB);
+	assert_int_equal(rd_v(4, 0, 8 * KiB, 33, 34, &v), 8);
+	assert_int_equal(v, 8);
+	assert_int_equal(fl.count[F_LOST], 1);
+	cpl(2, 0, 40);
+	/* its length is not judged either (the size moved) */
+	b_gen(0, 0, 8, 1);
+	sub(5, OP_READ, 0, 0, 64 * KiB, OPF_DIRECT, 35);
+	cpl(5, 4 * KiB, 45);
+	assert_int_equal(oracle_check_read(o, 5, rbuf, &fl, &v), 0);
+	assert_int_equal(v, 8);
+	/* after it: 4K..8K of write 1 is gone, old 8K (zeros) is at 4K */
+	b_gen(0, 0, 8, 1);
+	memset(rbuf + 4 * KiB, 0, 4 * KiB);
+	assert_int_equal(rd_v(6, 0, 8 * KiB, 50, 51, &v), 0);
+	assert_int_equal(v, 16);
+	b_gen(8, 8, 8, 1);
+	assert_int_equal(rd_v(7, 0, 8 * KiB, 52, 53, &v), 8);
+	assert_int_equal(fl.count[F_STALE], 1);
+	assert_int_equal(oracle_check_size(o, 0, 1 * MiB - 4 * KiB, 60, &fl),
+			 0);
+	assert_int_equal(findings_total(&fl), 2);
 }
 
 /* ---- pruning ---- */
@@ -611,7 +879,13 @@ int main(void)
 		T(test_stale_kinds),
 		T(test_torn),
 		T(test_size_reads),
+		T(test_size_extending_write),
 		T(test_final_size),
+		T(test_collapse),
+		T(test_insert),
+		T(test_shift_inflight),
+		T(test_shift_failed),
+		T(test_shift_partial_read),
 		T(test_pruning),
 		T(test_speed),
 #undef T

@@ -339,6 +339,48 @@ static void test_racing_ops(void **state)
 	workload_free(&wl);
 }
 
+/* collapse_range/insert_range: kinds, 4k-aligned ranges, no keep_size. */
+static void test_shift_ops(void **state)
+{
+	struct workload wl;
+	struct plan p;
+	unsigned nc = 0, ni = 0;
+
+	(void)state;
+	parse("[global]\nfilesize=4m\n"
+	      "[c]\ntype=collapse_range\noffset=random\nlen=1m\ncount=40\n"
+	      "[i]\ntype=insert_range\noffset=64k\nlen=128k\ncount=3\n",
+	      &wl);
+	assert_int_equal(wl.jobs[0].type, JOB_COLLAPSE);
+	assert_int_equal(wl.jobs[1].type, JOB_INSERT);
+	/* the image holds the inserts' growth */
+	assert_true(wl.image_size >= 2 * (4 * MIB + 3 * 128 * 1024));
+	assert_int_equal(plan_build(&wl, 3, &p), 0);
+	for (size_t i = 0; i < p.nops; i++) {
+		const struct plan_op *op = &p.ops[i];
+
+		assert_int_equal(op->flags & OPF_KEEP_SIZE, 0);
+		if (op->kind == OP_COLLAPSE) {
+			assert_int_equal(op->len, MIB);
+			assert_int_equal(op->off % 4096, 0);
+			/* short of the initial EOF */
+			assert_true(op->off + op->len < 4 * MIB);
+			nc++;
+		} else {
+			assert_int_equal(op->kind, OP_INSERT);
+			assert_int_equal(op->off, 64 * 1024);
+			assert_int_equal(op->len, 128 * 1024);
+			ni++;
+		}
+	}
+	assert_int_equal(nc, 40);
+	assert_int_equal(ni, 3);
+	assert_string_equal(op_kind_name(OP_COLLAPSE), "collapse_range");
+	assert_int_equal(op_kind_from_name("insert_range"), OP_INSERT);
+	plan_free(&p);
+	workload_free(&wl);
+}
+
 static void test_named_seed_plan(void **state)
 {
 	struct workload wl;
@@ -624,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_io_bounds),
 		cmocka_unit_test(test_rwmix_extremes),
 		cmocka_unit_test(test_racing_ops),
+		cmocka_unit_test(test_shift_ops),
 		cmocka_unit_test(test_named_seed_plan),
 		cmocka_unit_test(test_oplog_roundtrip),
 		cmocka_unit_test(test_oplog_executed),

@@ -265,6 +265,13 @@ static void test_bad_strings(void **state)
 		  "x:2: image_size too small" },
 		{ "[p]\ntype=punch\noffset=random\n",
 		  "x:1: job [p]: needs len=" },
+		{ "[c]\ntype=collapse_range\noffset=0\n",
+		  "x:1: job [c]: needs len=" },
+		{ "[c]\ntype=insert_range\nlen=6k\n",
+		  "x:1: job [c]: insert_range offset and len must be "
+		  "multiples of 4k" },
+		{ "[c]\ntype=collapse_range\nlen=4k\nkeep_size=1\n",
+		  "x:4: key 'keep_size' is not valid for type=collapse_range" },
 		{ "[j]\ntype=io\nstart_delay=1s\n",
 		  "x:3: key 'start_delay' is not valid for type=io" },
 		{ "[j]\ntype=io\nruntime=fast\n", "x:3: bad value 'fast'" },
