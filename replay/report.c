@@ -6,6 +6,9 @@
  *     "swarm": { "config", "job" } (swarm runs only),
  *     "verdict": "pass"|"fail", "exit": N,
  *     "findings": { CLASS: count, ... },         every class, zeros too
+ *     "findings_offline": { CLASS: count, ... }, the part of findings from
+ *                          checks no trace shows (read-back after a crash
+ *                          or a dm-log-writes replay); nonzero classes only
  *     "finding_details": [ { class, op, file, offset, length, t_submit_ns,
  *                            t_complete_ns, expected, seen }, ... ],
  *     "latency": { KIND: { "n", "p50_ns", "p99_ns", "max_ns" }, ... },
@@ -104,6 +107,12 @@ int report_write(struct run *r)
 		json_object_object_add(jf, finding_class_name(c),
 				       ju64(r->findings.count[c]));
 	json_object_object_add(root, "findings", jf);
+	jf = json_object_new_object();
+	for (int c = 0; c < F_NCLASSES; c++)
+		if (r->offline_count[c])
+			json_object_object_add(jf, finding_class_name(c),
+					       ju64(r->offline_count[c]));
+	json_object_object_add(root, "findings_offline", jf);
 	for (size_t i = 0; i < r->findings.n; i++) {
 		const struct finding *f = &r->findings.v[i];
 		json_object *o = json_object_new_object();

@@ -646,7 +646,18 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	}
 	r->t_workload_end = now_ns();
 	tr_phase(TRP_WORKLOAD, false);
-	rc = inject_after_workload(r);
+	{
+		uint64_t before[F_NCLASSES];
+
+		pthread_mutex_lock(&r->findings.lock);
+		memcpy(before, r->findings.count, sizeof(before));
+		pthread_mutex_unlock(&r->findings.lock);
+		rc = inject_after_workload(r);
+		pthread_mutex_lock(&r->findings.lock);
+		for (int c = 0; c < F_NCLASSES; c++)
+			r->offline_count[c] = r->findings.count[c] - before[c];
+		pthread_mutex_unlock(&r->findings.lock);
+	}
 	if (rc && !status)
 		status = rc;
 

@@ -90,6 +90,10 @@ struct run {
 	pthread_mutex_t shift_lock;
 	struct oracle *oracle;
 	struct findings findings;
+	/* findings of checks no trace event shows: the read-back after a
+	 * crash or a dm-log-writes replay (counted in findings too; the
+	 * trace checker's comparison leaves them out) */
+	uint64_t offline_count[F_NCLASSES];
 	struct lat lat[OP_NKINDS];
 	unsigned char *executed;	/* per plan op */
 	struct held_read *held;	 /* reads not judged yet (exec.c) */

@@ -242,6 +242,41 @@ static void test_agree(void **state)
 	free(res);
 }
 
+/*
+ * A crash run: STALE found by the read-back after the remount (no trace
+ * event shows those reads: findings_offline) is not the trace oracle's to
+ * agree with; a STALE beyond those still is.
+ */
+static void test_offline_findings_excluded(void **state)
+{
+	char path[256];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{ \"verdict\": \"fail\", \"exit\": 1,\n"
+		   "  \"findings\": { \"STALE\": 2, \"LOST\": 0 },\n"
+		   "  \"findings_offline\": { \"STALE\": 2 } }\n");
+	assert_int_equal(fclose(f), 0);
+	check(SC_STAMP);
+	assert_true(res->online_agree);
+	assert_int_equal(checker_disagree_count(res), 0);
+	free(res);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{ \"verdict\": \"fail\", \"exit\": 1,\n"
+		   "  \"findings\": { \"STALE\": 3, \"LOST\": 0 },\n"
+		   "  \"findings_offline\": { \"STALE\": 2 } }\n");
+	assert_int_equal(fclose(f), 0);
+	check(SC_STAMP);
+	assert_false(res->online_agree);
+	assert_int_equal(checker_disagree_count(res), 1);
+	free(res);
+}
+
 /* An incomplete trace disagrees without deciding: not counted. */
 static void test_incomplete_not_counted(void **state)
 {
@@ -260,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_online_pass_trace_lost),
 		cmocka_unit_test(test_disagree_alone_fails),
 		cmocka_unit_test(test_agree),
+		cmocka_unit_test(test_offline_findings_excluded),
 		cmocka_unit_test(test_incomplete_not_counted),
 	};
 
