@@ -22,6 +22,16 @@ for p in "$TOP"/tests/mutants/*.patch; do
 	*) fail "$n not caught: '$line'" ;;
 	esac
 done
+# every mutant: caught by at least one named workload (the summary)
+for p in "$TOP"/tests/mutants/*.patch; do
+	n=$(basename "$p" .patch)
+	line=$(sed -n '/^mutant .*caught by named workloads/,$p' "$TBL" |
+		grep "^$n " | head -n 1)
+	case $line in
+	"" | *NONE*) fail "$n: no named workload caught it: '$line'" ;;
+	*) pass "$n caught by named: $(echo "$line" | cut -c36-)" ;;
+	esac
+done
 # every control caught, every clean row clean, nothing else
 expect_gt "controls in the table" "$(grep -c '^clean .* yes$' "$TBL")" 4
 expect_eq "rows neither caught nor clean" \
