@@ -796,6 +796,13 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
 		sb_printf(&b, "zeros");
 		return F_LOST;
 	case SC_TORN:
+		for (uint32_t i = 0; i < c->nids; i++) {
+			const struct orec *x = &c->o->ops[c->ids[i].idx];
+
+			if (x->kind == OP_WRITE && x->ts < c->rc &&
+			    (!x->done || x->tc > c->rs))
+				return -1; /* a racing write: a mix is legal */
+		}
 		sb_printf(&b,
 			  "torn stamp (file %u sector %" PRIu64 " gen %" PRIu64
 			  ")",

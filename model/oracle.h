@@ -25,7 +25,12 @@
  *         (non-zero past a truncate point).
  *  LOST   an older generation (definitely overwritten by a newer write),
  *         or zeros where no zero value is live (a completed write vanished).
- *  TORN   a stamp whose checksum does not match (magic intact).
+ *  TORN   a stamp whose checksum does not match (magic intact), unless a
+ *         write of s was in flight during R (submitted before Rc, not
+ *         completed before Rs): a read racing a write of the same sector
+ *         may see a mix of the two (page-cache copies — buffered I/O, the
+ *         data=journal DIO fallback, a loop device's backing file — are not
+ *         atomic per sector), and nothing is promised about it.
  * Sizes: SIZE when a read's returned length, or a final st_size, is not
  * consistent with any ordering of completed and in-flight size-changing ops.
  *
