@@ -368,9 +368,20 @@ static void stop_sessiond(void)
 
 	if (!st.sessiond)
 		return;
-	/* Don't pull the daemon from under someone else's session. */
+	/*
+	 * Don't pull the daemon from under someone else's session: wait for
+	 * it a while, then leave the daemon to them (it is no longer only
+	 * ours; killing it would cut their trace short).
+	 */
 	for (int i = 0; i < 300 && other_sessions(); i++)
 		sleep_ns(100 * NSEC_PER_MSEC);
+	if (other_sessions()) {
+		msg("lttng-sessiond (pid %d) left running: other recording "
+		    "sessions use it",
+		    (int)st.sessiond);
+		st.sessiond = 0;
+		return;
+	}
 	kill(st.sessiond, SIGTERM);
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(st.sessiond, &status, WNOHANG) == st.sessiond) {
