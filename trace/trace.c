@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ static struct {
 	bool session;
 	bool lttng_kernel; /* kernel events through lttng-modules */
 	pid_t sessiond;	   /* the lttng-sessiond we started, or 0 */
+	int users_fd;	   /* SESSIOND_USERS, flock()ed shared, or -1 */
 	char trace_dir[PATH_MAX];
 	char name[64];
 } st;
@@ -282,6 +284,61 @@ static bool lttng_modules_loaded(void)
 	return !access("/sys/module/lttng_tracer", F_OK);
 }
 
+/*
+ * Root has one lttng-sessiond per machine (/var/run/lttng), shared by
+ * every iorace run. Each run holds SESSIOND_USERS flock()ed shared from
+ * before it looks for a daemon until its session is gone; the run that
+ * can then take it exclusively is the last user and stops the daemon an
+ * iorace run started (its pid in SESSIOND_PID), whoever started it. So a
+ * run never pulls the daemon from under another run, even one that has
+ * not created its session yet.
+ */
+#define SESSIOND_USERS "/run/iorace-lttng.users"
+#define SESSIOND_PID "/run/iorace-lttng.pid"
+
+static void users_join(void)
+{
+	st.users_fd = open(SESSIOND_USERS, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (st.users_fd >= 0 && flock(st.users_fd, LOCK_SH) < 0) {
+		close(st.users_fd);
+		st.users_fd = -1;
+	}
+}
+
+static void write_sessiond_pid(pid_t pid)
+{
+	FILE *f = fopen(SESSIOND_PID, "we");
+
+	if (!f)
+		return;
+	fprintf(f, "%d\n", (int)pid);
+	fclose(f);
+}
+
+/* The iorace-started daemon's pid, if it still runs as lttng-sessiond. */
+static pid_t read_sessiond_pid(void)
+{
+	char path[64], comm[64] = "";
+	FILE *f = fopen(SESSIOND_PID, "re");
+	int pid = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	return strncmp(comm, "lttng-sessiond", 14) ? 0 : (pid_t)pid;
+}
+
 static int start_sessiond(void)
 {
 	char log[PATH_MAX + 32];
@@ -319,6 +376,7 @@ static int start_sessiond(void)
 		}
 		if (sessiond_running()) {
 			st.sessiond = pid;
+			write_sessiond_pid(pid);
 			dbg("started lttng-sessiond (pid %d)", pid);
 			return 0;
 		}
@@ -365,7 +423,30 @@ static bool other_sessions(void)
 static void stop_sessiond(void)
 {
 	int status;
+	pid_t pid;
 
+	if (st.users_fd >= 0) {
+		/* the last user stops the daemon, whoever started it */
+		bool last = !flock(st.users_fd, LOCK_EX | LOCK_NB);
+
+		pid = last ? read_sessiond_pid() : 0;
+		if (last && pid && pid != st.sessiond && !other_sessions()) {
+			kill(pid, SIGTERM);
+			for (int i = 0; i < 100 && !kill(pid, 0); i++)
+				sleep_ns(50 * NSEC_PER_MSEC);
+		}
+		if (last && (pid || st.sessiond))
+			unlink(SESSIOND_PID);
+		close(st.users_fd);
+		st.users_fd = -1;
+		if (!last && st.sessiond) {
+			dbg("lttng-sessiond (pid %d) left to the runs still "
+			    "using it",
+			    (int)st.sessiond);
+			st.sessiond = 0; /* reaped by init after we exit */
+			return;
+		}
+	}
 	if (!st.sessiond)
 		return;
 	/*
@@ -440,6 +521,7 @@ static int ust_start(void)
 {
 	char out[PATH_MAX + 16], filter[64];
 
+	users_join();
 	if (!sessiond_running() && start_sessiond())
 		return -1;
 	if (!getenv("LTTNG_UST_ALLOW_BLOCKING"))
@@ -498,6 +580,7 @@ int trace_start(const struct trace_opts *o)
 	if (!o->ust && !o->kernel)
 		return 0;
 	memset(&st, 0, sizeof(st));
+	st.users_fd = -1;
 	if (!realpath(o->run_dir, st.trace_dir)) {
 		msg("%s: %s", o->run_dir, strerror(errno));
 		return -1;
