@@ -395,7 +395,7 @@ static int record_oplog(struct run *r)
 
 static int load(struct run *r, const struct run_opts *o)
 {
-	char path[4096], err[512];
+	char path[4096], err[16384];
 
 	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
 		msg("no workload '%s' (try `iorace list`)", o->workload);

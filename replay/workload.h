@@ -112,6 +112,10 @@ struct wl_job {
 	uint64_t len;
 	bool keep_size;
 	unsigned when_inflight;
+
+	/* fio jobs (no type=) */
+	bool time_based; /* runs until runtime_ns; --scale shrinks it */
+	char fio[128]; /* how the fio job was mapped ("" = iorace job) */
 };
 
 struct workload {
@@ -133,6 +137,9 @@ struct workload {
 
 	struct wl_job *jobs;
 	unsigned njobs;
+	bool fio; /* has fio jobs: files are named (fnames) */
+	char (*fnames)[128]; /* fio file name of file index i */
+	unsigned nfnames;
 	struct inject_conf *inj; /* injector keys; NULL when none */
 };
 
@@ -146,6 +153,13 @@ int workload_parse_file(const char *path, struct workload *wl, char *err,
 int workload_parse_string(const char *text, const char *name,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/*
+ * A fio value: a number with fio's size suffixes (k/m/g/t/p = powers of
+ * 1024, ki/mi/... = powers of 1000, as fio's default kb_base=1024 reads
+ * them), or an arithmetic expression of such (+ - * / and parentheses).
+ * 0 or -1.
+ */
+int workload_value(const char *s, uint64_t *out);
 /* Multiply sizes and counts by f (see above). */
 void workload_scale(struct workload *wl, double f);
 /*
