@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workload files: a small fio-style INI parser (see replay/workload.h for the
+ * Workload files: a fio job file parser (see replay/workload.h for the
  * keys). Rules enforced here, beyond the header:
- *  - only whole-line comments (';' or '#'); "key = value" may carry blanks
- *    around '=' and the value;
- *  - every key may appear once per section; every job section needs type=;
- *    section names are unique; keys before the first section are errors;
- *  - keys are checked against the job type (bs= in a truncate job is an
- *    error, so is offset=random in an io job);
+ *  - comments: whole lines starting with ';' or '#', and from a ';' or '#'
+ *    that starts a value or follows a blank; "key = value" may carry blanks
+ *    around '=' and the value; a line with no '=' is a flag (key=1);
+ *  - every key may appear once per section (a [global] default may be
+ *    overridden by a job); section names are unique; keys before the first
+ *    section are errors;
+ *  - jobs with type=: keys are checked against the type (bs= in a truncate
+ *    job is an error, so is offset=random in an io job); keys inherited
+ *    from [global] are never type-checked (fio ignores what does not
+ *    apply);
+ *  - jobs without type= are fio jobs, resolved in fio_resolve();
  *  - io jobs: bs (or both ends of a range) a multiple of 512, a range must
  *    contain a multiple of 4 KiB; the region (offset, size) must hold at
  *    least one bs_max block; size=0 means "to the end of the file";
  *  - fallocate/punch/zero_range: len=0 means "from offset to the end of the
  *    file"; file=all is for io jobs only.
- * Every error is "path:line: why".
+ * Every error is "path:line: key: why"; parsing goes on after an error so
+ * that a file's errors are all reported (up to MAX_ERRORS).
  */
 #include "replay/workload.h"
 

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Workload files (workloads/NAME.job): fio-style INI.
+ * Workload files (workloads/NAME.job, or any fio job file): fio's job
+ * format plus iorace's keys. A job with type= is an iorace job (the keys
+ * below, iorace's defaults); a job without it is a fio job: fio's keys
+ * with fio's meaning and defaults, mapped onto iorace jobs (README "fio
+ * job files" lists the mapping and what is approximated). Several
+ * [global]s: each one's job keys are defaults for the jobs below it.
+ * Values: fio suffixes and arithmetic (workload_value), N% for size=,
+ * ${VAR} from the environment, valueless flags (time_based = time_based=1).
  *
- *   ; comment, # comment
+ *   ; comment, # comment, and inline after a blank: bs=4k ; comment
  *   [global]
  *   description=...        one line, shown by `iorace list`
  *   image_size=2g          sparse image backing the loop device
@@ -54,7 +61,9 @@
  *   keep_size=1            fallocate/zero_range FALLOC_FL_KEEP_SIZE
  *   when_inflight=N        fire only once >= N writes are in flight on file
  *
- * Sizes take k/m/g/t suffixes (powers of 1024); durations ns/us/ms/s.
+ * Sizes take k/m/g/t suffixes (powers of 1024; ki/mi... are powers of 1000,
+ * as in fio); durations ns/us/ms/s/m (minutes)/h/d, a bare number is
+ * seconds.
  * --scale F multiplies image_size, filesize, size/len/offset, number_ios and
  * count (minimum 1), keeping sizes aligned to 4 KiB and bs.
  */
@@ -144,8 +153,8 @@ struct workload {
 };
 
 /*
- * Parse a workload file. On error returns -1 and writes "path:line: why"
- * into err.
+ * Parse a workload file. On error returns -1 and writes every error (up to
+ * 20, then a count), one per line, as "path:line: key: why" into err.
  */
 int workload_parse_file(const char *path, struct workload *wl, char *err,
 			size_t errlen);
