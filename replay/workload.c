@@ -1618,6 +1618,11 @@ static int fio_resolve(struct parser *p)
 	if (!p->any_fio)
 		return ret;
 	wl->fio = true;
+	if (p->gline[G_NRFILES] && wl->nrfiles > 1)
+		ret = perr(p, p->gline[G_NRFILES],
+			   "nrfiles: %u files per fio job are not supported "
+			   "(use filename= per job)",
+			   wl->nrfiles);
 	if (need && !p->gline[G_FILESIZE])
 		wl->filesize = round_up(need, KIB4);
 	else if (need)

@@ -282,6 +282,14 @@ static void test_all_errors(void **state)
 	assert_int_equal(lines, 7);
 	assert_null(wl.jobs);
 
+	/* fio's nrfiles (files per job) is not iorace's (files in all) */
+	assert_int_equal(workload_parse_string("[global]\nnrfiles=2\n[j]\n"
+					       "size=1m\n",
+					       "n.fio", &wl, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "n.fio:2: nrfiles: 2 files per fio job "
+				    "are not supported"));
+
 	/* at most 20, then a count */
 	n = snprintf(text, sizeof(text), "[j]\n");
 	for (i = 0; i < 25; i++)
