@@ -108,13 +108,7 @@ int run_dry(const struct run_opts *o)
 		if (kinds[k])
 			printf("  %-14s %llu\n", op_kind_name(k),
 			       (unsigned long long)kinds[k]);
-	if (wl.fio)
-		printf("note: fio verify* keys are accepted and ignored: iorace "
-		       "verifies every sector anyway\n"
-		       "note: fsync=N/fdatasync=N/end_fsync become racing sync "
-		       "jobs (not every N writes); ramp_time, startdelay of io "
-		       "jobs, randseed and the error/reporting keys do not "
-		       "change the plan\n");
+	workload_print_notes(&wl, stdout);
 	free(per_job);
 	plan_free(&plan);
 	workload_free(&wl);

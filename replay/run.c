@@ -420,6 +420,7 @@ static int load(struct run *r, const struct run_opts *o)
 	if (o->scale != 1.0)
 		workload_scale(&r->wl, o->scale);
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
+	workload_print_notes(&r->wl, stderr);
 	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;

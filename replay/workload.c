@@ -609,6 +609,14 @@ static bool is_accepted(const char *key)
 	       !strncmp(key, "verify", 6);
 }
 
+/* An accepted fio key; remember the ones a run should mention. */
+static int accepted(struct parser *p, const char *key)
+{
+	if (!strncmp(key, "verify", 6))
+		p->wl->fio_notes |= WL_NOTE_VERIFY;
+	return 0;
+}
+
 static int unknown_key(struct parser *p, const char *key, const char *where)
 {
 	const char *near;
@@ -1092,7 +1100,7 @@ static int job_key(struct parser *p, const char *key, const char *val)
 			return 0;
 		}
 		if (is_accepted(key))
-			return 0;
+			return accepted(p, key);
 		if (g >= 0)
 			return perr(p, p->lineno,
 				    "%s: key '%s' is only valid in [global]",
@@ -1179,7 +1187,7 @@ static int global_line(struct parser *p, const char *key, const char *val)
 		return 0;
 	}
 	if (is_accepted(key))
-		return 0;
+		return accepted(p, key);
 	if (!p->wl->inj)
 		p->wl->inj = xcalloc(1, sizeof(*p->wl->inj));
 	{
@@ -1677,6 +1685,8 @@ static int fio_resolve(struct parser *p)
 		if (p->jk[i].has_type || !f.numjobs || j.type != JOB_IO ||
 		    !job_writes(&j))
 			continue;
+		if (f.fsync_n || f.fdatasync_n || f.end_fsync)
+			wl->fio_notes |= WL_NOTE_SYNC;
 		if (f.fsync_n)
 			add_sync_job(p, &j, JOB_FSYNC,
 				     MIN(j.number_ios / f.fsync_n, 1u << 24), 0,
@@ -1915,6 +1925,17 @@ void workload_free(struct workload *wl)
 	wl->njobs = 0;
 	free(wl->swarm_text);
 	wl->swarm_text = NULL;
+}
+
+void workload_print_notes(const struct workload *wl, FILE *f)
+{
+	if (wl->fio_notes & WL_NOTE_VERIFY)
+		fprintf(f, "note: fio verify* keys are accepted and not used: "
+			   "iorace verifies every sector anyway\n");
+	if (wl->fio_notes & WL_NOTE_SYNC)
+		fprintf(f, "note: fio fsync=N/fdatasync=N/end_fsync are "
+			   "approximated by racing sync jobs on the same file "
+			   "(not after every N writes)\n");
 }
 
 /* x * f rounded to the nearest multiple of a, at least a when x > 0. */

@@ -73,6 +73,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "model/oracle.h"
 
@@ -93,6 +94,8 @@ enum job_type {
 enum io_pattern { RW_WRITE, RW_RANDWRITE, RW_READ, RW_RANDREAD, RW_RW, RW_RANDRW };
 
 #define WL_ALL_FILES (-1)
+#define WL_NOTE_VERIFY 0x1u /* verify* keys given: accepted, not needed */
+#define WL_NOTE_SYNC   0x2u /* fsync=N/fdatasync=N/end_fsync: racing syncs */
 #define WL_RANDOM_OFFSET UINT64_MAX
 
 struct wl_job {
@@ -147,6 +150,7 @@ struct workload {
 	struct wl_job *jobs;
 	unsigned njobs;
 	bool fio; /* has fio jobs: files are named (fnames) */
+	unsigned fio_notes; /* WL_NOTE_*: approximations a run mentions */
 	char (*fnames)[128]; /* fio file name of file index i */
 	unsigned nfnames;
 	struct inject_conf *inj; /* injector keys; NULL when none */
@@ -162,6 +166,8 @@ int workload_parse_file(const char *path, struct workload *wl, char *err,
 int workload_parse_string(const char *text, const char *name,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/* The notes of wl->fio_notes, one line each, to f (nothing when none). */
+void workload_print_notes(const struct workload *wl, FILE *f);
 /*
  * A fio value: a number with fio's size suffixes (k/m/g/t/p = powers of
  * 1024, ki/mi/... = powers of 1000, as fio's default kb_base=1024 reads

@@ -27,6 +27,9 @@ expect_eq "randwrite-4k: 64m/4k ios" \
 expect_eq "time-based: two stages" \
 	"$(grep -c 'jobs: [0-9]* in 2 stage' "$T/time-based.dry")" 1
 expect_eq "g299: numjobs=2 clone" "$(grep -c '\[aio-dio-writer.1\]' "$T/g299-like.dry")" 1
+expect_eq "g299: verify note once" "$(grep -c 'verify\* keys are accepted' "$T/g299-like.dry")" 1
+expect_eq "randwrite-4k: no notes" "$(grep -c '^note:' "$T/randwrite-4k.dry")" 0
+expect_eq "time-based: fsync=N note" "$(grep -c 'racing sync jobs' "$T/time-based.dry")" 1
 expect_eq "rand-rw: reads planned" \
 	"$(awk '$1 == "read" { print ($2 > 0) }' "$T/rand-rw.dry")" 1
 

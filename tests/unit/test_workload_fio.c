@@ -102,6 +102,7 @@ static void test_comments_env_flags(void **state)
 		 "runtime=3\n"
 		 "[j]\n"
 		 "rw=randwrite:8\n"
+		 "verify=crc32c\n"
 		 "direct\n",
 		 &wl);
 	unsetenv("IORACE_T_BS");
@@ -115,6 +116,7 @@ static void test_comments_env_flags(void **state)
 	assert_int_equal(j->runtime_ns, 3 * NSEC_PER_SEC);
 	assert_int_equal(j->rw, RW_RANDWRITE);
 	assert_string_equal(j->engine, "libaio");
+	assert_int_equal(wl.fio_notes, WL_NOTE_VERIFY);
 	workload_free(&wl);
 }
 
@@ -242,6 +244,8 @@ static void test_own_files_and_syncs(void **state)
 	j = job(&wl, "a.fsync");
 	assert_int_equal(j->type, JOB_FSYNC);
 	assert_int_equal(j->count, 512 / 64);
+	assert_int_equal(job(&wl, "a.1.fsync")->file, 1);
+	assert_int_equal(wl.fio_notes, WL_NOTE_SYNC);
 	workload_free(&wl);
 }
 
