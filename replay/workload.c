@@ -1522,6 +1522,13 @@ static int fio_job_shape(struct parser *p, struct wl_job *j,
 		return 0;
 	}
 	if (f->engine == ENG_FTRUNCATE) {
+		/* fio's ftruncate engine truncates on writes, fails reads */
+		if (rw != RW_WRITE && rw != RW_RANDWRITE)
+			return perr(p, jk->line[K_RW] ? jk->line[K_RW] : j->line,
+				    "rw: job [%s]: ioengine=ftruncate needs "
+				    "rw=write or randwrite (fio fails %s with "
+				    "EINVAL)",
+				    j->name, rw_show[rw]);
 		j->type = JOB_TRUNCATE;
 		j->count = MIN(nios, 1u << 24);
 		j->trunc_size = j->offset;

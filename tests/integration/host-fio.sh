@@ -33,6 +33,50 @@ expect_eq "time-based: fsync=N note" "$(grep -c 'racing sync jobs' "$T/time-base
 expect_eq "rand-rw: reads planned" \
 	"$(awk '$1 == "read" { print ($2 > 0) }' "$T/rand-rw.dry")" 1
 
+# fio itself on the same files (bounded jobs): as many I/Os as iorace plans.
+# fio counts falloc/ftruncate ops as writes (KEEP_SIZE falloc as reads,
+# punch as trims); verify reads are left out (g299-like verifies).
+if command -v fio >/dev/null 2>&1; then
+	mkdir "$T/fio-run"
+	for j in randwrite-4k aio-read falloc ftruncate rand-rw g299-like; do
+		sed '/^directory=/d' "$F/$j.fio" >"$T/fio-run/$j.fio"
+		(cd "$T/fio-run" && timeout 300 fio --output-format=json \
+			"$j.fio" >"$j.json" 2>"$j.err")
+		# fio may print error lines before its JSON (g299's verifiers)
+		sed -n '/^{/,$p' "$T/fio-run/$j.json" >"$T/fio-run/$j.clean"
+		fio_w=$(jq '[.jobs[] | .write.total_ios + .trim.total_ios] | add' \
+			"$T/fio-run/$j.clean" 2>/dev/null)
+		fio_r=$(jq '[.jobs[] | .read.total_ios] | add' \
+			"$T/fio-run/$j.clean" 2>/dev/null)
+		ior_all=$(awk '$1 == "ops:" { print $2 }' "$T/$j.dry")
+		ior_r=$(awk '$1 == "read" { n = $2 } END { print n + 0 }' "$T/$j.dry")
+		ior_keep=$(grep -A1 'type=fallocate' "$T/$j.dry" |
+			awk '/keep_size/ { sub(/.*, /, ""); n += $1 } END { print n + 0 }')
+		if [ "$j" = rand-rw ]; then
+			# rwmixread=70 is drawn per I/O: totals match, shares near
+			expect_eq "$j: fio I/Os = iorace's" "$((fio_w + fio_r))" \
+				"$ior_all"
+			pct=$((ior_r * 100 / ior_all))
+			if [ "$pct" -ge 67 ] && [ "$pct" -le 73 ]; then
+				pass "$j: iorace reads $pct% (rwmixread=70)"
+			else
+				fail "$j: iorace reads $pct%, want 67..73"
+			fi
+			continue
+		fi
+		expect_eq "$j: fio writes+trims = iorace's" "$fio_w" \
+			"$((ior_all - ior_r - ior_keep))"
+		if [ "$j" != g299-like ]; then
+			expect_eq "$j: fio reads = iorace's" "$fio_r" \
+				"$((ior_r + ior_keep))"
+		fi
+		rm -f "$T/fio-run/"*.0 "$T/fio-run/"*-target "$T/fio-run/mixed" \
+			"$T/fio-run/g299-data"
+	done
+else
+	echo "skip: fio not installed, no comparison with fio's counts"
+fi
+
 for j in $jobs; do
 	"$IORACE" run "$F/$j.fio" --scale 0.02 --out "$T/$j" --no-progress \
 		>"$T/$j.log" 2>&1

@@ -181,7 +181,7 @@ static void test_fio_mapping(void **state)
 		 "[keep]\nioengine=falloc\nrw=read\nbs=64k\nio_size=256k\n"
 		 "[hole]\nioengine=falloc\nrw=randtrim\nbs=4k\nnumber_ios=7\n"
 		 "[trim]\nioengine=libaio\nrw=trim\nbs=8k\nnumber_ios=9\n"
-		 "[cut]\nioengine=ftruncate\noffset=1m\nsize=50%\n"
+		 "[cut]\nioengine=ftruncate\nrw=write\noffset=1m\nsize=50%\n"
 		 "number_ios=4\nstonewall\n"
 		 "[own]\nfilename=other\nrw=write\nbs=1m\n"
 		 "[later]\nwait_for=cut\nrw=write\nbs=1m\n",
@@ -285,6 +285,13 @@ static void test_all_errors(void **state)
 		lines++;
 	assert_int_equal(lines, 7);
 	assert_null(wl.jobs);
+
+	/* fio's ftruncate engine fails reads (rw= defaults to read) */
+	assert_int_equal(workload_parse_string("[t]\nioengine=ftruncate\n",
+					       "r.fio", &wl, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "r.fio:1: rw: job [t]: ioengine=ftruncate "
+				    "needs rw=write"));
 
 	/* fio's nrfiles (files per job) is not iorace's (files in all) */
 	assert_int_equal(workload_parse_string("[global]\nnrfiles=2\n[j]\n"
