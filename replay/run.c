@@ -395,7 +395,7 @@ static int record_oplog(struct run *r)
 
 static int load(struct run *r, const struct run_opts *o)
 {
-	char path[4096], err[512];
+	char path[4096], err[16384];
 
 	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
 		msg("no workload '%s' (try `iorace list`)", o->workload);
@@ -420,6 +420,7 @@ static int load(struct run *r, const struct run_opts *o)
 	if (o->scale != 1.0)
 		workload_scale(&r->wl, o->scale);
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
+	workload_print_notes(&r->wl, stderr);
 	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;

@@ -39,6 +39,12 @@ struct run_opts {
 /* Parse a --tamper list ("poison,torn", "all"); -1 on a bad name. */
 int tamper_parse(const char *s, unsigned *out);
 
+/*
+ * --dry-run: parse, scale and plan o->workload and print the plan's shape
+ * (replay/dryrun.c); no root, no devices. 0 or EXIT_USAGE.
+ */
+int run_dry(const struct run_opts *o);
+
 /* Execute one run; returns the process exit status (EXIT_*). */
 int run_workload(const struct run_opts *o, char *run_dir_out, size_t len);
 

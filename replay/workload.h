@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Workload files (workloads/NAME.job): fio-style INI.
+ * Workload files (workloads/NAME.job, or any fio job file): fio's job
+ * format plus iorace's keys. A job with type= is an iorace job (the keys
+ * below, iorace's defaults); a job without it is a fio job: fio's keys
+ * with fio's meaning and defaults, mapped onto iorace jobs (README "fio
+ * job files" lists the mapping and what is approximated). Several
+ * [global]s: each one's job keys are defaults for the jobs below it.
+ * Values: fio suffixes and arithmetic (workload_value), N% for size=,
+ * ${VAR} from the environment, valueless flags (time_based = time_based=1).
  *
- *   ; comment, # comment
+ *   ; comment, # comment, and inline after a blank: bs=4k ; comment
  *   [global]
  *   description=...        one line, shown by `iorace list`
  *   image_size=2g          sparse image backing the loop device
@@ -54,7 +61,9 @@
  *   keep_size=1            fallocate/zero_range FALLOC_FL_KEEP_SIZE
  *   when_inflight=N        fire only once >= N writes are in flight on file
  *
- * Sizes take k/m/g/t suffixes (powers of 1024); durations ns/us/ms/s.
+ * Sizes take k/m/g/t suffixes (powers of 1024; ki/mi... are powers of 1000,
+ * as in fio); durations ns/us/ms/s/m (minutes)/h/d, a bare number is
+ * seconds.
  * --scale F multiplies image_size, filesize, size/len/offset, number_ios and
  * count (minimum 1), keeping sizes aligned to 4 KiB and bs.
  */
@@ -64,6 +73,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "model/oracle.h"
 
@@ -84,6 +94,8 @@ enum job_type {
 enum io_pattern { RW_WRITE, RW_RANDWRITE, RW_READ, RW_RANDREAD, RW_RW, RW_RANDRW };
 
 #define WL_ALL_FILES (-1)
+#define WL_NOTE_VERIFY 0x1u /* verify* keys given: accepted, not needed */
+#define WL_NOTE_SYNC   0x2u /* fsync=N/fdatasync=N/end_fsync: racing syncs */
 #define WL_RANDOM_OFFSET UINT64_MAX
 
 struct wl_job {
@@ -112,6 +124,10 @@ struct wl_job {
 	uint64_t len;
 	bool keep_size;
 	unsigned when_inflight;
+
+	/* fio jobs (no type=) */
+	bool time_based; /* runs until runtime_ns; --scale shrinks it */
+	char fio[128]; /* how the fio job was mapped ("" = iorace job) */
 };
 
 struct workload {
@@ -133,12 +149,16 @@ struct workload {
 
 	struct wl_job *jobs;
 	unsigned njobs;
+	bool fio; /* has fio jobs: files are named (fnames) */
+	unsigned fio_notes; /* WL_NOTE_*: approximations a run mentions */
+	char (*fnames)[128]; /* fio file name of file index i */
+	unsigned nfnames;
 	struct inject_conf *inj; /* injector keys; NULL when none */
 };
 
 /*
- * Parse a workload file. On error returns -1 and writes "path:line: why"
- * into err.
+ * Parse a workload file. On error returns -1 and writes every error (up to
+ * 20, then a count), one per line, as "path:line: key: why" into err.
  */
 int workload_parse_file(const char *path, struct workload *wl, char *err,
 			size_t errlen);
@@ -146,6 +166,15 @@ int workload_parse_file(const char *path, struct workload *wl, char *err,
 int workload_parse_string(const char *text, const char *name,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/* The notes of wl->fio_notes, one line each, to f (nothing when none). */
+void workload_print_notes(const struct workload *wl, FILE *f);
+/*
+ * A fio value: a number with fio's size suffixes (k/m/g/t/p = powers of
+ * 1024, ki/mi/... = powers of 1000, as fio's default kb_base=1024 reads
+ * them), or an arithmetic expression of such (+ - * / and parentheses).
+ * 0 or -1.
+ */
+int workload_value(const char *s, uint64_t *out);
 /* Multiply sizes and counts by f (see above). */
 void workload_scale(struct workload *wl, double f);
 /*

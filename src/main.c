@@ -102,6 +102,9 @@ static void usage_run(FILE *f)
 		"      --no-progress    no progress line on a terminal\n"
 		"      --bare           benchmark mode: no stamps, no oracle, no\n"
 		"                       read-back (the verdict means nothing)\n"
+		"      --dry-run        parse and plan only (no root, no devices):\n"
+		"                       print jobs, files, image, op counts and\n"
+		"                       the fio->iorace mapping; exit 0 or 2\n"
 		"  -v, --verbose\n"
 		"  -h, --help\n");
 }
@@ -123,6 +126,7 @@ static int cmd_run(int argc, char **argv)
 		{ "no-trace", no_argument, NULL, 'N' },
 		{ "no-progress", no_argument, NULL, 'Q' },
 		{ "bare", no_argument, NULL, 'b' },
+		{ "dry-run", no_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -130,6 +134,7 @@ static int cmd_run(int argc, char **argv)
 	struct run_opts o = { .seed = 1, .scale = 1.0, .trace = true,
 			      .progress = isatty(2) };
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
+	bool dry = false;
 	char *end;
 	int c;
 
@@ -193,6 +198,9 @@ static int cmd_run(int argc, char **argv)
 		case 'b':
 			o.bare = true;
 			break;
+		case 'D':
+			dry = true;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -210,6 +218,8 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.workload = argv[optind];
+	if (dry)
+		return run_dry(&o);
 	if (repeat)
 		return run_repeat(&o, (unsigned)repeat);
 	return run_workload(&o, NULL, 0);

@@ -204,25 +204,25 @@ static const struct {
 	int line;
 	const char *why;
 } bad_cases[] = {
-	{ "bad-unknown-key.job", 5, "unknown key 'frobnicate'" },
-	{ "bad-value.job", 3, "bad value 'abc' for 'iodepth'" },
-	{ "bad-type.job", 3, "unknown job type 'explode'" },
-	{ "bad-bs.job", 5, "not a multiple of 512" },
-	{ "bad-notype.job", 4, "job [b] has no type=" },
+	{ "bad-unknown-key.job", 5, "frobnicate: unknown key 'frobnicate'" },
+	{ "bad-value.job", 3, "iodepth: bad value 'abc'" },
+	{ "bad-type.job", 3, "type: unknown job type 'explode'" },
+	{ "bad-bs.job", 5, "bs: '1000' is not a multiple of 512" },
 	{ "bad-dup-section.job", 5, "duplicate section [a]" },
 	{ "bad-outside.job", 2, "outside a section" },
-	{ "bad-global-key.job", 3, "unknown key 'bs' in [global]" },
+	{ "bad-global-key.job", 3,
+	  "iodepht: unknown key 'iodepht' in [global] (did you mean 'iodepth'?)" },
 	{ "bad-key-for-type.job", 4,
-	  "key 'bs' is not valid for type=truncate" },
-	{ "bad-file-index.job", 5, "file=3 but nrfiles=2" },
-	{ "bad-dup-key.job", 4, "duplicate key 'rw' (first at line 3)" },
+	  "bs: key 'bs' is not valid for type=truncate" },
+	{ "bad-file-index.job", 5, "file: file=3 but nrfiles=2" },
+	{ "bad-dup-key.job", 4, "rw: duplicate key 'rw' (first at line 3)" },
 	{ "bad-empty-region.job", 3, "holds no 4096-byte block" },
 	{ "bad-no-jobs.job", 2, "no job sections" },
 	{ "bad-syntax.job", 3, "expected key=value" },
-	{ "bad-bs-range.job", 3, "reversed" },
-	{ "bad-random-io.job", 3, "offset=random is not valid for io jobs" },
-	{ "bad-all-racing.job", 3, "file=all is only valid for io jobs" },
-	{ "bad-dup-global.job", 4, "duplicate section [global]" },
+	{ "bad-bs-range.job", 3, "bs: range '64k-4k' is reversed" },
+	{ "bad-random-io.job", 3,
+	  "offset: offset=random is not valid for io jobs" },
+	{ "bad-all-racing.job", 3, "file: file=all is only valid for io jobs" },
 	{ "bad-header.job", 1, "malformed section header" },
 };
 
@@ -256,13 +256,13 @@ static void test_bad_strings(void **state)
 	static const struct {
 		const char *text, *want;
 	} c[] = {
-		{ "[j]\ntype=io\nrwmixread=101\n", "x:3: bad value '101'" },
-		{ "[j]\ntype=io\nbs=512-1k\n", "x:3: bs range '512-1k' holds" },
-		{ "[j]\ntype=io\ncontexts=0\n", "x:3: bad value '0'" },
-		{ "[j]\ntype=io\nengine=posix\n", "x:3: bad value 'posix'" },
-		{ "[global]\nimage_size=1m\n[j]\ntype=io\n", "x:2: bad value" },
+		{ "[j]\ntype=io\nrwmixread=101\n", "x:3: rwmixread: bad value '101'" },
+		{ "[j]\ntype=io\nbs=512-1k\n", "x:3: bs: range '512-1k' holds" },
+		{ "[j]\ntype=io\ncontexts=0\n", "x:3: contexts: bad value '0'" },
+		{ "[j]\ntype=io\nengine=posix\n", "x:3: engine: bad value 'posix'" },
+		{ "[global]\nimage_size=1m\n[j]\ntype=io\n", "x:2: image_size: bad value" },
 		{ "[global]\nimage_size=32m\nfilesize=1g\n[j]\ntype=io\n",
-		  "x:2: image_size too small" },
+		  "x:2: image_size: too small" },
 		{ "[p]\ntype=punch\noffset=random\n",
 		  "x:1: job [p]: needs len=" },
 		{ "[c]\ntype=collapse_range\noffset=0\n",
@@ -271,14 +271,15 @@ static void test_bad_strings(void **state)
 		  "x:1: job [c]: insert_range offset and len must be "
 		  "multiples of 4k" },
 		{ "[c]\ntype=collapse_range\nlen=4k\nkeep_size=1\n",
-		  "x:4: key 'keep_size' is not valid for type=collapse_range" },
+		  "x:4: keep_size: key 'keep_size' is not valid for "
+		  "type=collapse_range" },
 		{ "[j]\ntype=io\nstart_delay=1s\n",
-		  "x:3: key 'start_delay' is not valid for type=io" },
-		{ "[j]\ntype=io\nruntime=fast\n", "x:3: bad value 'fast'" },
+		  "x:3: start_delay: key 'start_delay' is not valid for type=io" },
+		{ "[j]\ntype=io\nruntime=fast\n", "x:3: runtime: bad value 'fast'" },
 		{ "[]\n", "x:1: empty section name" },
 		{ "[j]\ntype=io\n=4\n", "x:3: missing key" },
 		{ "[t]\ntype=truncate\nsize=1000\n",
-		  "x:3: bad value '1000' for 'size' (want a size, multiple of 512)" },
+		  "x:3: size: bad value '1000' (want a size, multiple of 512)" },
 	};
 	struct workload wl;
 	char err[512];
