@@ -501,6 +501,18 @@ static int cmp_lat(const void *a, const void *b)
 		      ((const struct bl_lat *)b)->kind);
 }
 
+static void *sorted_copy(const void *v, size_t n, size_t esz,
+			 int (*cmp)(const void *, const void *))
+{
+	void *c = xmalloc(n * esz + 1);
+
+	if (n) {
+		memcpy(c, v, n * esz);
+		qsort(c, n, esz, cmp);
+	}
+	return c;
+}
+
 int bl_write(const struct bl_summary *s0, const char *path)
 {
 	struct bl_summary s = *s0;
@@ -509,15 +521,9 @@ int bl_write(const struct bl_summary *s0, const char *path)
 	int r;
 
 	/* sorted keys: json-c keeps insertion order */
-	s.cls = xmalloc((s.ncls + 1) * sizeof(*s.cls));
-	memcpy(s.cls, s0->cls, s.ncls * sizeof(*s.cls));
-	qsort(s.cls, s.ncls, sizeof(*s.cls), cmp_count);
-	s.inv = xmalloc((s.ninv + 1) * sizeof(*s.inv));
-	memcpy(s.inv, s0->inv, s.ninv * sizeof(*s.inv));
-	qsort(s.inv, s.ninv, sizeof(*s.inv), cmp_count);
-	s.lat = xmalloc((s.nlat + 1) * sizeof(*s.lat));
-	memcpy(s.lat, s0->lat, s.nlat * sizeof(*s.lat));
-	qsort(s.lat, s.nlat, sizeof(*s.lat), cmp_lat);
+	s.cls = sorted_copy(s0->cls, s.ncls, sizeof(*s.cls), cmp_count);
+	s.inv = sorted_copy(s0->inv, s.ninv, sizeof(*s.inv), cmp_count);
+	s.lat = sorted_copy(s0->lat, s.nlat, sizeof(*s.lat), cmp_lat);
 
 	root = json_object_new_object();
 	json_object_object_add(root, "date", json_object_new_string(s.date));
