@@ -780,6 +780,7 @@ int baseline_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "from", required_argument, NULL, 'F' },
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "scale", required_argument, NULL, 'S' },
@@ -799,7 +800,7 @@ int baseline_main(int argc, char **argv)
 	unsigned long repeat = 10;
 	struct bl_summary s;
 	char err[512], path[4200], why[256], *end, *w;
-	const char *base;
+	const char *base, *from = NULL;
 	time_t now;
 	int c, st;
 
@@ -809,6 +810,9 @@ int baseline_main(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			o.out_dir = optarg;
+			break;
+		case 'F':
+			from = optarg;
 			break;
 		case 'n':
 			repeat = strtoul(optarg, &end, 10);
@@ -859,16 +863,21 @@ int baseline_main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (from && !o.out_dir)
+		o.out_dir = from;
 	if (optind != argc - 1 || !o.out_dir) {
 		msg("baseline: expected one WORKLOAD and --out DIR");
 		baseline_usage(stderr);
 		return EXIT_USAGE;
 	}
 	o.workload = argv[optind];
-	st = run_repeat(&o, (unsigned)repeat);
-	if (st != EXIT_CLEAN && st != EXIT_FINDINGS && st != EXIT_INCONCLUSIVE)
-		return st;
-	if (bl_load(&s, o.out_dir, err, sizeof(err))) {
+	if (!from) {
+		st = run_repeat(&o, (unsigned)repeat);
+		if (st != EXIT_CLEAN && st != EXIT_FINDINGS &&
+		    st != EXIT_INCONCLUSIVE)
+			return st;
+	}
+	if (bl_load(&s, from ? from : o.out_dir, err, sizeof(err))) {
 		msg("baseline: %s", err);
 		bl_free(&s);
 		return EXIT_USAGE;
