@@ -646,8 +646,8 @@ static unsigned rate_rows(FILE *out, const char *what,
 				snprintf(ps, sizeof(ps), "binom p=%.3g", p);
 			else
 				snprintf(ps, sizeof(ps), "0/N: any fails");
-			fprintf(out, ROW, what, v[i].name, bs, ns, "-", ps,
-				r ? "REGRESSION" : "ok");
+			fprintf(r ? stdout : out, ROW, what, v[i].name, bs, ns,
+				"-", ps, r ? "REGRESSION" : "ok");
 			if (r)
 				reg++;
 		}
@@ -700,8 +700,8 @@ static unsigned lat_rows(FILE *out, const struct bl_summary *b,
 				}
 				verdict = r ? "REGRESSION" : "ok";
 			}
-			fprintf(out, ROW, lb->kind, m ? "p99" : "p50", bs, ns,
-				rs, ps, verdict);
+			fprintf(r ? stdout : out, ROW, lb->kind,
+				m ? "p99" : "p50", bs, ns, rs, ps, verdict);
 			if (r)
 				reg++;
 		}
