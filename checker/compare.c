@@ -18,6 +18,10 @@
  * op kinds are op_kind_name() (write, read, truncate, ...); classes are
  * finding_class_name() (STALE, LOST, ...). Other keys are ignored.
  *
+ * BASE a baseline.json ("kind": "baseline", `iorace baseline`): the
+ * statistical compare of checker/baseline.h instead, NEW a run dir, a
+ * repeat dir or another baseline; --threshold and --min-samples unused.
+ *
  * Regressions: an invariant that passed in BASE and fails in NEW; a finding
  * class whose count grew; a p99 latency that grew by more than --threshold
  * percent (default 25) where both sides have at least --min-samples
@@ -37,6 +41,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checker/baseline.h"
 #include "checker/checker.h"
 #include "common/util.h"
 
@@ -228,6 +233,9 @@ static void compare_usage(FILE *f)
 		"usage: iorace compare [options] BASE NEW\n"
 		"\n"
 		"BASE and NEW are run directories or report.json/check.json files.\n"
+		"If BASE is a baseline.json (iorace baseline), NEW may also be a\n"
+		"repeat dir or a baseline, and the failure-rate and latency tests\n"
+		"of README's \"Baselines\" apply instead of the rules below.\n"
 		"Prints invariants, finding counts and latency percentiles side by\n"
 		"side and exits 1 on a regression: an invariant that passed and now\n"
 		"fails, a finding class whose count grew (DISAGREE, the online and\n"
@@ -299,6 +307,8 @@ int compare_main(int argc, char **argv)
 		compare_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (bl_is_baseline(argv[optind]))
+		return bl_compare(argv[optind], argv[optind + 1], quiet);
 	if (load_side(argv[optind], &b, err, sizeof(err))) {
 		msg("compare: %s", err);
 		free_side(&b);

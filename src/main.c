@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iorace: replay kernel-style I/O workloads against a scratch ext4 and
- * judge every byte read back. Subcommands: list, run, check, compare.
+ * judge every byte read back. Subcommands: list, run, baseline, check,
+ * compare.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checker/baseline.h"
 #include "checker/checker.h"
 #include "common/util.h"
 #include "injectors/inject.h"
@@ -25,8 +27,10 @@ static void usage_main(FILE *f)
 		"\n"
 		"  list                      named workloads, one line each\n"
 		"  run WORKLOAD|FILE [opts]  run a workload on a scratch ext4\n"
+		"  baseline WORKLOAD --out D run N times, write D/baseline.json\n"
 		"  check RUN                 re-check a run from its trace alone\n"
-		"  compare BASE NEW          compare two runs; exit 1 on regression\n"
+		"  compare BASE NEW          compare two runs, or NEW run(s) with a\n"
+		"                            baseline.json; exit 1 on regression\n"
 		"\n"
 		"`iorace COMMAND --help` for a command's options.\n"
 		"Exit status: 0 no findings, 1 findings, 2 bad usage or input,\n"
@@ -244,7 +248,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "run")) {
+	if (!strcmp(cmd, "run") || !strcmp(cmd, "baseline")) {
 		bool trace = true;
 
 		for (int i = 2; i < argc; i++)
@@ -254,6 +258,8 @@ int main(int argc, char **argv)
 		/* the UST channel only blocks if liblttng-ust saw this at load */
 		if (trace)
 			trace_reexec_for_blocking(argv);
+		if (!strcmp(cmd, "baseline"))
+			return baseline_main(argc - 1, argv + 1);
 		return cmd_run(argc - 1, argv + 1);
 	}
 	if (!strcmp(cmd, "check"))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # CLI contract: --help everywhere, exit 2 with file:line on bad input.
 . "$(dirname "$0")/../lib.sh"
-for c in list run check compare; do
+for c in list run baseline check compare; do
 	out=$("$IORACE" $c --help 2>&1)
 	expect_eq "$c --help exit" "$?" 0
 	case "$out" in *usage:*) pass "$c --help shows usage" ;; *) fail "$c --help: no usage" ;; esac
@@ -16,4 +16,8 @@ expect_eq "unknown workload exit" "$?" 2
 expect_eq "unknown command exit" "$?" 2
 "$IORACE" run seed-truncate-dio --scale 0 >/dev/null 2>&1
 expect_eq "bad scale exit" "$?" 2
+"$IORACE" baseline seed-truncate-dio --repeat 3 >/dev/null 2>&1
+expect_eq "baseline without --out exit" "$?" 2
+"$IORACE" baseline seed-truncate-dio --repeat 0 --out "$T/b" >/dev/null 2>&1
+expect_eq "baseline --repeat 0 exit" "$?" 2
 done_
