@@ -27,7 +27,11 @@
  *     per-run values are larger: exact null distribution when both sides
  *     have <= 20 values and no value ties, else the normal approximation
  *     with tie correction and continuity correction. Regression when
- *     p < 0.01 AND median(new) / median(baseline) >= 1.10.
+ *     p < 0.01 / T AND median(new) / median(baseline) >= 1.10, where T is
+ *     the number of such tests in the compare (Bonferroni: the latency
+ *     tests of one compare share alpha 0.01; with N = 10 and ~10 tests the
+ *     exact test reaches it from M = 5, when every new value is above
+ *     every baseline value).
  *   - M < 3 (conservative rule, no test possible): regression only when
  *     every new value exceeds max(baseline) by more than the baseline's
  *     range (max - min) AND is >= 1.25 x median(baseline).
