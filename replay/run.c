@@ -337,7 +337,8 @@ static int open_files(struct run *r)
 			msg("open %s O_DIRECT: %s", path, strerror(errno));
 			return -1;
 		}
-		tr_file_info(i, f->inode, f->initial_size);
+		tr_file_info(i, f->inode, f->initial_size,
+			     (uint32_t)st.st_blksize);
 	}
 	return 0;
 }

@@ -58,13 +58,15 @@ LTTNG_UST_TRACEPOINT_EVENT(
 LTTNG_UST_TRACEPOINT_EVENT(
 	iorace, file_info,
 	LTTNG_UST_TP_ARGS(uint64_t, seq, uint32_t, tid, uint32_t, file,
-			  uint64_t, inode, uint64_t, initial_size),
+			  uint64_t, inode, uint64_t, initial_size, uint32_t,
+			  blocksize),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, seq, seq)
 		lttng_ust_field_integer(uint32_t, tid, tid)
 		lttng_ust_field_integer(uint32_t, file, file)
 		lttng_ust_field_integer(uint64_t, inode, inode)
-		lttng_ust_field_integer(uint64_t, initial_size, initial_size)))
+		lttng_ust_field_integer(uint64_t, initial_size, initial_size)
+		lttng_ust_field_integer(uint32_t, blocksize, blocksize)))
 
 LTTNG_UST_TRACEPOINT_EVENT(
 	iorace, phase,

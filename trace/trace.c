@@ -101,14 +101,15 @@ void tr_run_info(uint64_t seed, unsigned nfiles, const char *workload)
 			     workload ? workload : "");
 }
 
-void tr_file_info(uint32_t file, uint64_t inode, uint64_t initial_size)
+void tr_file_info(uint32_t file, uint64_t inode, uint64_t initial_size,
+		  uint32_t blocksize)
 {
 	if (!on())
 		return;
 	struct tr_self *s = me();
 
 	lttng_ust_tracepoint(iorace, file_info, s->seq++, s->tid, file, inode,
-			     initial_size);
+			     initial_size, blocksize);
 }
 
 void tr_op_submit(uint64_t id, int kind, uint32_t file, uint64_t inode,

@@ -35,7 +35,9 @@ enum tr_phase { TRP_SETUP, TRP_POISON, TRP_WORKLOAD, TRP_VERIFY, TRP_TEARDOWN };
 void tr_phase(enum tr_phase p, bool begin);
 /* Run-wide facts the checker needs: files, initial sizes, seed. */
 void tr_run_info(uint64_t seed, unsigned nfiles, const char *workload);
-void tr_file_info(uint32_t file, uint64_t inode, uint64_t initial_size);
+/* blocksize: the file's fs block size (st_blksize), 0 if unknown */
+void tr_file_info(uint32_t file, uint64_t inode, uint64_t initial_size,
+		  uint32_t blocksize);
 void tr_op_submit(uint64_t id, int kind, uint32_t file, uint64_t inode,
 		  uint64_t off, uint64_t len, uint32_t flags, uint64_t t);
 void tr_op_complete(uint64_t id, int kind, int64_t res, uint64_t t);

@@ -195,6 +195,27 @@ static void test_clean_61_passes(void **state)
 	done();
 }
 
+/*
+ * The fs block size comes from iorace's file_info event when it carries
+ * one: the 6.1 map heuristic matched an AIO thread's other in-flight
+ * write and took 512 for 4096 (a false conversion_before_completion on
+ * sub-block writes, seen on the built-in kernel).
+ */
+static void test_blocksize_from_file_info(void **state)
+{
+	(void)state;
+	cc = ck_classes_new();
+	ses = ck_session_new();
+	seq = 0;
+	ev(1 * MS, "iorace:run_info", "seed", I(7), "nfiles", I(1), NULL);
+	ev(2 * MS, "iorace:file_info", "file", I(0), "inode", I(INO),
+	   "initial_size", I(1 << 20), "blocksize", I(1024), NULL);
+	assert_true(ck_session_ctx(ses)->blocksize_known);
+	assert_int_equal(ck_session_ctx(ses)->blocksize, 1024);
+	ck_session_free(ses);
+	ck_classes_free(cc);
+}
+
 static void test_completion_before_conversion_fails(void **state)
 {
 	struct broken b = { .late_convert = true };
@@ -381,6 +402,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_61_passes),
+		cmocka_unit_test(test_blocksize_from_file_info),
 		cmocka_unit_test(test_completion_before_conversion_fails),
 		cmocka_unit_test(test_rq_inside_truncate_fails),
 		cmocka_unit_test(test_unknown_dio_inconclusive),
