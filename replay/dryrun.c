@@ -15,18 +15,6 @@
 #include "replay/swarm.h"
 #include "replay/workload.h"
 
-static const char *const type_show[] = {
-	[JOB_IO] = "io",
-	[JOB_TRUNCATE] = "truncate",
-	[JOB_FALLOCATE] = "fallocate",
-	[JOB_PUNCH] = "punch",
-	[JOB_ZERO_RANGE] = "zero_range",
-	[JOB_FSYNC] = "fsync",
-	[JOB_FDATASYNC] = "fdatasync",
-	[JOB_COLLAPSE] = "collapse_range",
-	[JOB_INSERT] = "insert_range",
-};
-
 static void print_job(const struct workload *wl, const struct wl_job *j,
 		      const struct run_opts *o, const uint64_t *per_job)
 {
@@ -37,7 +25,7 @@ static void print_job(const struct workload *wl, const struct wl_job *j,
 	else
 		snprintf(file, sizeof(file), "f%d", j->file);
 	printf("  [%s] stage %u type=%s file=%s ops=%llu", j->name, j->stage,
-	       type_show[j->type], file, (unsigned long long)*per_job);
+	       job_type_name(j->type), file, (unsigned long long)*per_job);
 	if (j->type == JOB_IO)
 		printf(" engine=%s bs=%u-%u iodepth=%u contexts=%u%s%s",
 		       o->engine ? o->engine : *j->engine ? j->engine : "libaio",

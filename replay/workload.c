@@ -198,6 +198,13 @@ static const char *const type_names[] = {
 	[JOB_INSERT] = "insert_range",
 };
 
+const char *job_type_name(enum job_type t)
+{
+	return (unsigned)t < ARRAY_SIZE(type_names) && type_names[t] ?
+		       type_names[t] :
+		       "?";
+}
+
 /* fio's rw= values; the first six are enum io_pattern. */
 enum { RWX_TRIM = RW_RANDRW + 1, RWX_RANDTRIM, RWX_TRIMWRITE, RWX_N };
 

@@ -166,6 +166,8 @@ int workload_parse_file(const char *path, struct workload *wl, char *err,
 int workload_parse_string(const char *text, const char *name,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/* "io", "truncate", ... as in type= */
+const char *job_type_name(enum job_type t);
 /* The notes of wl->fio_notes, one line each, to f (nothing when none). */
 void workload_print_notes(const struct workload *wl, FILE *f);
 /*
