@@ -389,7 +389,32 @@ static int start_sessiond(void)
 	return -1;
 }
 
-/* Any recording session other than ours? */
+/*
+ * A session "iorace-PID " of a process that no longer exists (killed
+ * before it could destroy it): destroyed here, and not someone else's.
+ */
+static bool stale_session(const char *name)
+{
+	char sess[64], path[64];
+	int pid, n = 0;
+
+	if (sscanf(name, "iorace-%d%n", &pid, &n) != 1 || name[n] != ' ' ||
+	    pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	if (!access(path, F_OK))
+		return false;
+	snprintf(sess, sizeof(sess), "iorace-%d", pid);
+	{
+		char *argv[] = { "lttng", "--no-sessiond", "destroy", sess,
+				 NULL };
+
+		tr_run(argv, NULL);
+	}
+	return true;
+}
+
+/* Any recording session other than ours (and other than dead runs')? */
 static bool other_sessions(void)
 {
 	char *argv[] = { "lttng", "--no-sessiond", "list", NULL };
@@ -413,12 +438,32 @@ static bool other_sessions(void)
 		par = strchr(q, ')');
 		if (!par || (eol && par > eol) || par[1] != ' ')
 			continue;
-		if (strncmp(par + 2, st.name, strlen(st.name)) ||
-		    par[2 + strlen(st.name)] != ' ')
-			found = true;
+		if (!strncmp(par + 2, st.name, strlen(st.name)) &&
+		    par[2 + strlen(st.name)] == ' ')
+			continue; /* ours */
+		if (stale_session(par + 2))
+			continue;
+		found = true;
 	}
 	free(out);
 	return found;
+}
+
+/* pid exists and is not a zombie */
+static bool running(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	bool r = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		r = p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	fclose(f);
+	return r;
 }
 
 static void stop_sessiond(void)
@@ -433,11 +478,18 @@ static void stop_sessiond(void)
 		pid = last ? read_sessiond_pid() : 0;
 		if (last && pid && pid != st.sessiond && !other_sessions()) {
 			kill(pid, SIGTERM);
-			for (int i = 0; i < 100 && !kill(pid, 0); i++)
+			/* not our child: it is gone once no longer running
+			 * (a zombie waits for its reaper, not for us) */
+			for (int i = 0; i < 100 && running(pid); i++)
 				sleep_ns(50 * NSEC_PER_MSEC);
+			/* as for our own: a daemon stuck in its exit path */
+			if (running(pid))
+				kill(pid, SIGKILL);
+			for (int i = 0; i < 20 && running(pid); i++)
+				sleep_ns(50 * NSEC_PER_MSEC);
+			if (!running(pid))
+				unlink(SESSIOND_PID);
 		}
-		if (last && (pid || st.sessiond))
-			unlink(SESSIOND_PID);
 		close(st.users_fd);
 		st.users_fd = -1;
 		if (!last && st.sessiond) {
@@ -465,6 +517,8 @@ static void stop_sessiond(void)
 		return;
 	}
 	kill(st.sessiond, SIGTERM);
+	if (read_sessiond_pid() == st.sessiond)
+		unlink(SESSIOND_PID);
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(st.sessiond, &status, WNOHANG) == st.sessiond) {
 			st.sessiond = 0;
