@@ -86,6 +86,9 @@ for j in $jobs; do
 		fail "$j exit $rc"
 		tail -5 "$T/$j.log"
 		jq -c '.finding_details[:3]' "$R" 2>/dev/null
+		# the evidence of a failed invariant, for the CI log
+		sed -n '/^[a-z_]* (fail):/,/^$/p' "$T/$j/check.txt" \
+			2>/dev/null | head -n 20
 		continue
 	fi
 	expect_eq "$j findings" "$(findings_total "$R")" 0

@@ -14,6 +14,9 @@ for w in $host_workloads; do
 		fail "$w exit $rc"
 		tail -5 "$T/$w.log"
 		jq -c '.finding_details[:3]' "$R" 2>/dev/null
+		# the evidence of a failed invariant, for the CI log
+		sed -n '/^[a-z_]* (fail):/,/^$/p' "$T/$w/check.txt" \
+			2>/dev/null | head -n 20
 		continue
 	fi
 	expect_eq "$w findings" "$(findings_total "$R")" 0
