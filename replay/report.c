@@ -95,6 +95,8 @@ int report_write(struct run *r)
 		if (sf)
 			fclose(sf);
 	}
+	json_object_object_add(root, "tamper",
+			       json_object_new_int((int)r->opts->tamper));
 	json_object_object_add(
 	    root, "engine",
 	    jstr(r->opts->engine ? r->opts->engine : "per-job"));
@@ -276,9 +278,10 @@ int report_set_verdict(const char *run_dir, int status)
 	if (!root)
 		return -1;
 	json_object_object_add(root, "verdict",
-			       jstr(status == EXIT_CLEAN	 ? "pass"
-				    : status == EXIT_INCONCLUSIVE ? "inconclusive"
-								  : "fail"));
+			       jstr(status == EXIT_CLEAN ? "pass"
+				    : status == EXIT_INCONCLUSIVE
+					? "inconclusive"
+					: "fail"));
 	json_object_object_add(root, "exit", json_object_new_int(status));
 	rc = json_object_to_file_ext(path, root,
 				     JSON_C_TO_STRING_PRETTY |
