@@ -278,10 +278,9 @@ int report_set_verdict(const char *run_dir, int status)
 	if (!root)
 		return -1;
 	json_object_object_add(root, "verdict",
-			       jstr(status == EXIT_CLEAN ? "pass"
-				    : status == EXIT_INCONCLUSIVE
-					? "inconclusive"
-					: "fail"));
+			       jstr(status == EXIT_CLEAN	 ? "pass"
+				    : status == EXIT_INCONCLUSIVE ? "inconclusive"
+								  : "fail"));
 	json_object_object_add(root, "exit", json_object_new_int(status));
 	rc = json_object_to_file_ext(path, root,
 				     JSON_C_TO_STRING_PRETTY |

@@ -450,8 +450,7 @@ static int check_trace(struct run *r, int status)
 
 	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
 		/* an unreadable trace decides nothing: inconclusive */
-		msg("trace check: INCONCLUSIVE: cannot read the trace: %s",
-		    err);
+		msg("trace check: INCONCLUSIVE: cannot read the trace: %s", err);
 		free(cr);
 		if (!status) {
 			status = EXIT_INCONCLUSIVE;
