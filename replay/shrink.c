@@ -373,7 +373,7 @@ int shrink_main(int argc, char **argv)
 	FILE *f;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:n:t:c:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:t:c:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			s.out = optarg;
