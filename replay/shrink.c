@@ -140,7 +140,8 @@ struct shrink {
 	size_t *op_line; /* line index of op i */
 	size_t nops;
 	const char *out;
-	const char *cls;
+	const char *cls; /* finding class or, when inv, invariant name */
+	bool inv;
 	char **run_argv; /* iorace run ... --replay CAND ... */
 	int cand_arg;	 /* index of CAND in run_argv */
 	unsigned timeout_s;
@@ -196,8 +197,22 @@ static json_object *read_json(const char *path)
 	return j;
 }
 
-/* count of class cls in DIR/report.json's findings; -1 if no report */
-static long long report_count(const char *dir, const char *cls)
+/* invariant name's status is "fail" in j's "invariants" */
+static bool inv_failed(json_object *j, const char *name)
+{
+	json_object *o, *i, *st;
+
+	return json_object_object_get_ex(j, "invariants", &o) &&
+	       json_object_object_get_ex(o, name, &i) &&
+	       json_object_object_get_ex(i, "status", &st) &&
+	       !strcmp(json_object_get_string(st), "fail");
+}
+
+/*
+ * The target in DIR: count of class cls in report.json's findings, or 1/0
+ * for a failed invariant (report.json, else check.json); -1 if no report.
+ */
+static long long report_count(const char *dir, const char *cls, bool inv)
 {
 	char path[4400];
 	json_object *j, *f, *c;
@@ -207,6 +222,16 @@ static long long report_count(const char *dir, const char *cls)
 	j = read_json(path);
 	if (!j)
 		return -1;
+	if (inv) {
+		v = inv_failed(j, cls);
+		json_object_put(j);
+		snprintf(path, sizeof(path), "%s/check.json", dir);
+		if (!v && (j = read_json(path))) {
+			v = inv_failed(j, cls);
+			json_object_put(j);
+		}
+		return v;
+	}
 	if (json_object_object_get_ex(j, "findings", &f) &&
 	    json_object_object_get_ex(f, cls, &c))
 		v = json_object_get_int64(c);
@@ -284,7 +309,7 @@ static int shrink_test(const bool *keep, size_t n, void *arg)
 		if (st == 77)
 			return -1;
 	}
-	cnt = report_count(dir, s->cls);
+	cnt = report_count(dir, s->cls, s->inv);
 	fprintf(stderr, "shrink: try %u: %zu ops -> %s=%lld (best %zu ops)\n",
 		s->tries, size, s->cls, cnt < 0 ? 0 : cnt,
 		cnt > 0 && size < s->best ? size : s->best);
@@ -341,7 +366,12 @@ static void usage_shrink(FILE *f)
 	    "  -n, --max-tries N    at most N replays (default 200)\n"
 	    "  -t, --timeout SEC    per candidate (default 300)\n"
 	    "  -c, --class C        target finding class (default the\n"
-	    "                       first class RUN found)\n"
+	    "                       first class RUN found, else its first\n"
+	    "                       failed trace invariant)\n"
+	    "  -I, --invariant NAME target a failed trace invariant (the\n"
+	    "                       replays are traced)\n"
+	    "  --engine, --inject, --watchdog, --base-dir, --tamper: passed\n"
+	    "                       to each replay (after RUN's own)\n"
 	    "  -h, --help\n"
 	    "Writes DIR/shrunk.oplog (best so far, after every improvement)\n"
 	    "and DIR/shrink.txt. In the VM run it inside the guest:\n"
@@ -357,6 +387,13 @@ int shrink_main(int argc, char **argv)
 		{ "max-tries", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "class", required_argument, NULL, 'c' },
+		{ "invariant", required_argument, NULL, 'I' },
+		/* run options passed on to each replay */
+		{ "engine", required_argument, NULL, 'e' },
+		{ "inject", required_argument, NULL, 'i' },
+		{ "watchdog", required_argument, NULL, 'W' },
+		{ "base-dir", required_argument, NULL, 'B' },
+		{ "tamper", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -369,11 +406,13 @@ int shrink_main(int argc, char **argv)
 	const char *run, *wl, *engine = NULL;
 	json_object *rep, *v, *fnd;
 	bool *keep = NULL;
-	int c, rc, argi = 0, extra;
+	int c, rc, argi = 0, extra, npass = 0;
+	char **pass = calloc(2 * (size_t)argc + 1, sizeof(char *));
 	FILE *f;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:n:t:c:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:t:c:I:e:i:h", lo, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'o':
 			s.out = optarg;
@@ -390,7 +429,26 @@ int shrink_main(int argc, char **argv)
 			break;
 		case 'c':
 			s.cls = optarg;
+			s.inv = false;
 			break;
+		case 'I':
+			s.cls = optarg;
+			s.inv = true;
+			break;
+		case 'e':
+		case 'i':
+		case 'W':
+		case 'B':
+		case 'T': {
+			int li = 0;
+
+			while (lo[li].val != c)
+				li++;
+			if (asprintf(&pass[npass++], "--%s", lo[li].name) < 0)
+				goto usage;
+			pass[npass++] = optarg;
+			break;
+		}
 		case 'h':
 			usage_shrink(stdout);
 			return 0;
@@ -449,8 +507,21 @@ int shrink_main(int argc, char **argv)
 			}
 		}
 	}
+	if (!s.cls && json_object_object_get_ex(rep, "invariants", &v)) {
+		json_object_object_foreach(v, key, val)
+		{
+			(void)val;
+			if (inv_failed(rep, key)) {
+				s.cls = key;
+				s.inv = true;
+				break;
+			}
+		}
+	}
 	if (!s.cls) {
-		msg("shrink: %s passed (no findings): nothing to shrink", run);
+		msg("shrink: %s passed (no findings, no failed invariant): "
+		    "nothing to shrink",
+		    run);
 		return EXIT_FINDINGS;
 	}
 	snprintf(path, sizeof(path), "%s/oplog", run);
@@ -475,7 +546,7 @@ int shrink_main(int argc, char **argv)
 	snprintf(cand, sizeof(cand), "%s/candidate.oplog", s.out);
 	snprintf(dir, sizeof(dir), "%s/try", s.out);
 
-	s.run_argv = calloc(20 + extra, sizeof(char *));
+	s.run_argv = calloc(20 + extra + npass, sizeof(char *));
 	s.run_argv[argi++] = "iorace";
 	s.run_argv[argi++] = "run";
 	s.run_argv[argi++] = (char *)wl;
@@ -491,9 +562,12 @@ int shrink_main(int argc, char **argv)
 		s.run_argv[argi++] = "--tamper";
 		s.run_argv[argi++] = tamper;
 	}
+	for (int i = 0; i < npass; i++)
+		s.run_argv[argi++] = pass[i];
 	for (int i = 0; i < extra; i++)
 		s.run_argv[argi++] = argv[optind + i];
-	s.run_argv[argi++] = "--no-trace";
+	if (!s.inv) /* a trace invariant needs the trace */
+		s.run_argv[argi++] = "--no-trace";
 	s.run_argv[argi++] = "--no-progress";
 	s.run_argv[argi++] = "--replay";
 	s.cand_arg = argi;
@@ -505,8 +579,9 @@ int shrink_main(int argc, char **argv)
 	for (size_t i = 0; i < s.nops; i++)
 		keep[i] = true;
 	s.best = s.nops;
-	fprintf(stderr, "shrink: target %s, %zu ops; replaying the original\n",
-		s.cls, s.nops);
+	fprintf(stderr,
+		"shrink: target %s%s, %zu ops; replaying the original\n",
+		s.inv ? "invariant " : "", s.cls, s.nops);
 	rc = shrink_test(keep, s.nops, &s);
 	if (rc <= 0) {
 		msg("shrink: the original op log does not reproduce %s "
@@ -522,7 +597,7 @@ int shrink_main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/shrink.txt", s.out);
 	f = fopen(path, "w");
 	if (f) {
-		fprintf(f, "target: %s\n", s.cls);
+		fprintf(f, "target: %s%s\n", s.inv ? "invariant " : "", s.cls);
 		fprintf(f, "original ops: %zu\n", s.nops);
 		fprintf(f, "final ops: %zu\n", s.best);
 		fprintf(f, "tries: %u\n", s.tries);
