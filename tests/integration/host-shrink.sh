@@ -60,6 +60,26 @@ expect_eq "non-reproducing shrink exit" "$?" 1
 grep -q 'original op log does not reproduce LOST' "$T/sn.out" ||
 	fail "no clear message: $(cat "$T/sn.out")"
 
+# a failed trace invariant as the target: traced replays (slow, so bounded)
+"$IORACE" run hole-fill-read --scale 0.02 --tamper zeros --no-progress \
+	--out "$T/tr" >"$T/tr.log" 2>&1
+trc=$?
+if [ "$trc" -eq 77 ]; then
+	echo "skip: no tracing here ($(tail -1 "$T/tr.log"))"
+else
+	expect_eq "traced tamper run: oracle invariant" \
+		"$(jget "$T/tr/report.json" .invariants.oracle.status)" fail
+	"$IORACE" shrink "$T/tr" --invariant oracle --out "$T/si" \
+		--max-tries 3 >/dev/null 2>"$T/si.err"
+	expect_eq "invariant shrink exit" "$?" 0
+	expect_eq "invariant target" \
+		"$(sed -n 's/^target: //p' "$T/si/shrink.txt")" "invariant oracle"
+	expect_gt "invariant shrink removed ops" \
+		"$(($(grep -c '^op ' "$T/tr/oplog") - $(grep -c '^op ' "$T/si/shrunk.oplog")))" 0
+	grep -q -- '--no-trace' "$T/si/shrink.txt" &&
+		fail "invariant replays must be traced"
+fi
+
 # bad input: exit 2
 "$IORACE" shrink "$T/nothing-here" >"$T/bad.out" 2>&1
 expect_eq "shrink of a missing run exit" "$?" 2
