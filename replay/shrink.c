@@ -615,6 +615,15 @@ int shrink_main(int argc, char **argv)
 	fprintf(stderr, "shrink: %s: %zu -> %zu ops in %u tries; see %s\n",
 		s.cls, s.nops, s.best, s.tries, path);
 	free(keep);
+	for (size_t i = 0; i < s.nlines; i++)
+		free(s.lines[i]);
+	free(s.lines);
+	free(s.op_line);
+	free(s.run_argv);
+	for (int i = 0; i < npass; i += 2)
+		free(pass[i]);
+	free(pass);
+	json_object_put(rep);
 	return EXIT_CLEAN;
 usage:
 	usage_shrink(stderr);
