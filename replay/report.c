@@ -95,6 +95,8 @@ int report_write(struct run *r)
 		if (sf)
 			fclose(sf);
 	}
+	json_object_object_add(root, "tamper",
+			       json_object_new_int((int)r->opts->tamper));
 	json_object_object_add(
 	    root, "engine",
 	    jstr(r->opts->engine ? r->opts->engine : "per-job"));

@@ -377,14 +377,13 @@ static void run_free(struct run *r)
 		close(r->kmsg_fd);
 }
 
-static int record_oplog(struct run *r)
+static int record_oplog(struct run *r, const char *path)
 {
-	FILE *f = fopen(r->opts->record, "w");
+	FILE *f = fopen(path, "w");
 	int rc;
 
 	if (!f) {
-		msg("cannot write op log %s: %s", r->opts->record,
-		    strerror(errno));
+		msg("cannot write op log %s: %s", path, strerror(errno));
 		return -1;
 	}
 	rc = plan_write_oplog(&r->plan, r->executed, f);
@@ -671,8 +670,16 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	if (!atomic_load(&r->stop))
 		fiemap_files(r);
 	tr_phase(TRP_VERIFY, false);
-	if (o->record && record_oplog(r) < 0)
+	if (o->record && record_oplog(r, o->record) < 0)
 		status = EXIT_USAGE;
+	/* every run dir keeps its executed op log (iorace shrink reads it) */
+	if (r->run_dir[0]) {
+		char olp[5400];
+
+		snprintf(olp, sizeof(olp), "%s/oplog", r->run_dir);
+		if (record_oplog(r, olp) < 0)
+			msg("warning: no op log in the run dir");
+	}
 
 	atomic_store(&r->stop, true);
 	if (wd)

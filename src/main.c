@@ -2,7 +2,7 @@
 /*
  * iorace: replay kernel-style I/O workloads against a scratch ext4 and
  * judge every byte read back. Subcommands: list, run, baseline, check,
- * compare.
+ * compare, shrink.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -17,6 +17,7 @@
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/run.h"
+#include "replay/shrink.h"
 #include "replay/workload.h"
 #include "trace/trace.h"
 
@@ -31,6 +32,8 @@ static void usage_main(FILE *f)
 		"  check RUN                 re-check a run from its trace alone\n"
 		"  compare BASE NEW          compare two runs, or NEW run(s) with a\n"
 		"                            baseline.json; exit 1 on regression\n"
+		"  shrink RUN [opts]         minimise a failing run's op log to\n"
+		"                            a small reproducer (RUN/shrink/)\n"
 		"\n"
 		"`iorace COMMAND --help` for a command's options.\n"
 		"Exit status: 0 no findings, 1 findings, 2 bad usage or input,\n"
@@ -266,6 +269,8 @@ int main(int argc, char **argv)
 		return checker_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
 		return compare_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "shrink"))
+		return shrink_main(argc - 1, argv + 1);
 	msg("unknown command '%s'", cmd);
 	usage_main(stderr);
 	return EXIT_USAGE;
