@@ -98,6 +98,7 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	struct buf t = { 0 }, races = { 0 };
 	size_t nl = 0;
+	int nracing = 0, direct = 0, dsync = 0;
 
 	if (notes && noteslen)
 		notes[0] = '\0';
@@ -119,9 +120,7 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 				     val);
 			} else {
 				char *dup = strdup(val), *sv = NULL, *tok;
-				static int nr;
-
-				bput(&races, "\n[racing%d]\n", nr++);
+				bput(&races, "\n[racing%d]\n", nracing++);
 				for (tok = strtok_r(dup, ",", &sv); tok;
 				     tok = strtok_r(NULL, ",", &sv)) {
 					if (!strchr(tok, '=')) {
@@ -226,7 +225,12 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 				verify = 1;
 				break;
 			case 'O':
+				direct = 1;
+				break;
 			case 'S':
+				dsync = 1;
+				break;
+
 			case 'u':
 			case 'l':
 			case 'L':
@@ -278,15 +282,8 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 		     (unsigned long long)(falloc ? falloc : 0), falloc ? 1 : 0);
 	}
 	for (int s = 0; s < 4; s++) {
-		int direct = 0, dsync = 0;
-
 		if (!(stages & (1u << s)))
 			continue;
-		for (int i = 1; i < argc; i++)
-			if (argv[i][0] == '-' && argv[i][1] != '-') {
-				direct |= !!strchr(argv[i], 'O');
-				dsync |= !!strchr(argv[i], 'S');
-			}
 		for (int f = 0; f < nfiles; f++)
 			for (long j = 0; j < contexts; j++) {
 				uint64_t len = size - 2 * j * coff;

@@ -120,6 +120,34 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err, "FILE"));
 }
 
+static void test_iorace_additions(void **state)
+{
+	struct workload wl;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse("-n -S -s 8m -o 2 --fallocate 1g "
+			       "--truncate-after 2s "
+			       "--racing type=punch,len=1m,count=3 f",
+			       &wl, err),
+			 0);
+	assert_true(wl.fallocate);
+	assert_int_equal(wl.filesize, 1024 * MIB);
+	assert_int_equal(wl.njobs, 3);
+	assert_true(wl.jobs[0].dsync);
+	assert_int_equal(wl.jobs[1].type, JOB_TRUNCATE);
+	assert_int_equal(wl.jobs[1].start_delay_ns, 2000000000ull);
+	assert_int_equal(wl.jobs[1].trunc_size, 0);
+	assert_int_equal(wl.jobs[2].type, JOB_PUNCH);
+	assert_int_equal(wl.jobs[2].count, 3);
+	workload_free(&wl);
+	assert_int_equal(parse("--racing nokey f", &wl, err), -1);
+	/* -C falls through into -b: -C 4 caps io_submit at 4, -i drops to 4 */
+	assert_int_equal(parse("-n -s 8m -r 4k -C 4 -I 10 f", &wl, err), 0);
+	assert_int_equal(wl.jobs[0].number_ios, 40);
+	workload_free(&wl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_stage_order_and_cap),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_iorace_additions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
