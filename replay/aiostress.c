@@ -94,7 +94,8 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 	long depth = 64, io_iter = 8, iters = -1, submit = 0, threads = 1;
 	long contexts = 1, v;
 	unsigned stages = 0, nst = 0, st = 0;
-	int fsync = 1, stonewall = 1, nfiles = 0, verify = 0;
+	int fsync = 1, stonewall = 1, nfiles = 0, verify = 0, coff_set = 0;
+	uint64_t coff_dflt = 0;
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	struct buf t = { 0 }, races = { 0 };
 	size_t nl = 0;
@@ -175,6 +176,7 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 			case 'C':
 				if (as_size(val, 1 << 20, &coff) < 0)
 					FAIL("-C: bad size '%s'", val);
+				coff_set = 1;
 				/* aio-stress falls through into -b here */
 				submit = atol(val);
 				break;
@@ -262,6 +264,28 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 	if (iters > 0 && submit < nfiles * io_iter * contexts)
 		FAIL(
 		    "-I with -b/-C below files*contexts*-i: not supported yet");
+	/*
+	 * aio-stress refuses a file too small for -c contexts at the default
+	 * -C of 2m (e.g. -s 16m -c 10). Unless -C was given, iorace shrinks
+	 * the offset to the largest multiple of the record size that gives
+	 * every context a region of its own, and says so.
+	 */
+	if (!coff_set && contexts > 1 &&
+	    (size < (uint64_t)contexts * coff ||
+	     size < 2 * (uint64_t)(contexts - 1) * coff + rec)) {
+		uint64_t c = size / (uint64_t)contexts;
+		uint64_t c2 =
+		    size > rec ? (size - rec) / (2 * (uint64_t)(contexts - 1))
+			       : 0;
+
+		coff_dflt = coff;
+		coff = (c < c2 ? c : c2) / rec * rec;
+		if (!coff)
+			FAIL("file size %llu too small for %ld contexts of "
+			     "%llu-byte records",
+			     (unsigned long long)size, contexts,
+			     (unsigned long long)rec);
+	}
 	if (size < (uint64_t)contexts * coff)
 		FAIL("file size %llu too small for %ld contexts",
 		     (unsigned long long)size, contexts);
@@ -325,6 +349,15 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 				       "aio-stress: FILE '%s' -> scratch f%d "
 				       "(never the host path)\n",
 				       files[f], f);
+	if (coff_dflt && notes && nl < noteslen)
+		nl += (size_t)snprintf(
+		    notes + nl, noteslen - nl,
+		    "note: -s %lluk is too small for -c %ld at aio-stress's "
+		    "default -C %lluk (aio-stress itself refuses it): using "
+		    "-C %lluk, so each context keeps a region of its own\n",
+		    (unsigned long long)(size >> 10), contexts,
+		    (unsigned long long)(coff_dflt >> 10),
+		    (unsigned long long)(coff >> 10));
 	if (verify && notes && nl < noteslen)
 		snprintf(notes + nl, noteslen - nl,
 			 "aio-stress: -v accepted: iorace's oracle verifies "
