@@ -115,7 +115,14 @@ static void test_errors(void **state)
 	assert_int_equal(parse("-o 4 f", &wl, err), -1);
 	assert_int_equal(parse("-q f", &wl, err), -1);
 	assert_non_null(strstr(err, "-q"));
-	assert_int_equal(parse("-s 16m -c 10 f", &wl, err), -1);
+	/* an explicit -C keeps aio-stress's refusal; the default -C shrinks */
+	assert_int_equal(parse("-s 16m -c 10 -C 2m f", &wl, err), -1);
+	assert_non_null(strstr(err, "too small"));
+	assert_int_equal(parse("-s 16m -c 10 f", &wl, err), 0);
+	assert_int_equal(wl.jobs[9].offset, 9 * 896 * 1024);
+	assert_int_equal(wl.jobs[9].size, 16 * MIB - 2 * 9 * 896 * 1024);
+	workload_free(&wl);
+	assert_int_equal(parse("-s 1m -r 1m -c 10 f", &wl, err), -1);
 	assert_int_equal(parse("-O", &wl, err), -1);
 	assert_non_null(strstr(err, "FILE"));
 }
