@@ -418,8 +418,10 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("swarm: %s", err);
 		return EXIT_USAGE;
 	}
-	if (o->scale != 1.0)
-		workload_scale(&r->wl, o->scale);
+	if (workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
 	workload_print_notes(&r->wl, stderr);
 	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
@@ -451,7 +453,8 @@ static int check_trace(struct run *r, int status)
 
 	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
 		/* an unreadable trace decides nothing: inconclusive */
-		msg("trace check: INCONCLUSIVE: cannot read the trace: %s", err);
+		msg("trace check: INCONCLUSIVE: cannot read the trace: %s",
+		    err);
 		free(cr);
 		if (!status) {
 			status = EXIT_INCONCLUSIVE;

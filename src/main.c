@@ -5,7 +5,9 @@
  * compare.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,19 +24,21 @@
 
 static void usage_main(FILE *f)
 {
-	fprintf(f,
-		"usage: iorace COMMAND [options]\n"
-		"\n"
-		"  list                      named workloads, one line each\n"
-		"  run WORKLOAD|FILE [opts]  run a workload on a scratch ext4\n"
-		"  baseline WORKLOAD --out D run N times, write D/baseline.json\n"
-		"  check RUN                 re-check a run from its trace alone\n"
-		"  compare BASE NEW          compare two runs, or NEW run(s) with a\n"
-		"                            baseline.json; exit 1 on regression\n"
-		"\n"
-		"`iorace COMMAND --help` for a command's options.\n"
-		"Exit status: 0 no findings, 1 findings, 2 bad usage or input,\n"
-		"77 cannot run here (not root, no loop device, no tracing).\n");
+	fprintf(
+	    f,
+	    "usage: iorace COMMAND [options]\n"
+	    "\n"
+	    "  list                      named workloads, one line each\n"
+	    "  run WORKLOAD|FILE [opts]  run a workload on a scratch ext4\n"
+	    "  baseline WORKLOAD --out D run N times, write D/baseline.json\n"
+	    "  check RUN                 re-check a run from its trace alone\n"
+	    "  compare BASE NEW          compare two runs, or NEW run(s) with "
+	    "a\n"
+	    "                            baseline.json; exit 1 on regression\n"
+	    "\n"
+	    "`iorace COMMAND --help` for a command's options.\n"
+	    "Exit status: 0 no findings, 1 findings, 2 bad usage or input,\n"
+	    "77 cannot run here (not root, no loop device, no tracing).\n");
 }
 
 static int cmd_list(int argc, char **argv)
@@ -43,9 +47,11 @@ static int cmd_list(int argc, char **argv)
 	struct dirent **ents;
 	int n;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: iorace list\n  Lists the named workloads in %s.\n",
-		       dir);
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf(
+		    "usage: iorace list\n  Lists the named workloads in %s.\n",
+		    dir);
 		return 0;
 	}
 	n = scandir(dir, &ents, NULL, alphasort);
@@ -61,9 +67,10 @@ static int cmd_list(int argc, char **argv)
 
 		if (len > 4 && !strcmp(name + len - 4, ".job")) {
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
-			if (workload_parse_file(path, &wl, err, sizeof(err)) < 0) {
-				printf("%-26.*s (bad: %s)\n", (int)len - 4, name,
-				       err);
+			if (workload_parse_file(path, &wl, err, sizeof(err)) <
+			    0) {
+				printf("%-26.*s (bad: %s)\n", (int)len - 4,
+				       name, err);
 			} else {
 				printf("%-26s %s\n", wl.name, wl.description);
 				workload_free(&wl);
@@ -77,40 +84,49 @@ static int cmd_list(int argc, char **argv)
 
 static void usage_run(FILE *f)
 {
-	fprintf(f,
-		"usage: iorace run WORKLOAD|FILE [options]\n"
-		"\n"
-		"  -o, --out DIR        run dir (default results/WORKLOAD-TIME-PID)\n"
-		"  -s, --seed N         plan seed (default 1)\n"
-		"  -S, --scale F        multiply sizes and counts (default 1)\n"
-		"  -e, --engine E       libaio, io_uring or sync for every I/O job\n"
-		"      --record OPLOG   write the executed op log\n"
-		"      --replay OPLOG   execute an op log instead of planning\n"
-		"      --repeat N       run N times (seeds S, S+1, ... from\n"
-		"                       --seed S); report per finding class\n"
-		"                       how many runs failed\n"
-		"      --tamper KINDS   oracle self-test: after the workload, rewrite\n"
-		"                       sectors behind the engine's back; KINDS is a\n"
-		"                       comma list of poison,foreign,zeros,old,torn\n"
-		"                       or all (must give STALE/LOST/TORN, exit 1)\n"
-		"      --watchdog DUR   an op in flight longer is a HANG (default\n"
-		"                       the workload's, 60s)\n"
-		"      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
-		"  -i, --inject KEY=VAL injector, as in a workload's [global]:\n"
-		"                       delay=POINT:SITE[:fN],DUR[-DUR][,p=P|\n"
-		"                       every=N][,when=inflight>=N|\n"
-		"                       after_completions=K|truncating][,count=N]\n"
-		"                       dm=, dm_delay=, dm_flakey=, fail_request=,\n"
-		"                       crash= (injectors/inject.h); repeatable\n"
-		"      --no-trace       do not record an LTTng/tracefs trace\n"
-		"      --no-progress    no progress line on a terminal\n"
-		"      --bare           benchmark mode: no stamps, no oracle, no\n"
-		"                       read-back (the verdict means nothing)\n"
-		"      --dry-run        parse and plan only (no root, no devices):\n"
-		"                       print jobs, files, image, op counts and\n"
-		"                       the fio->iorace mapping; exit 0 or 2\n"
-		"  -v, --verbose\n"
-		"  -h, --help\n");
+	fprintf(
+	    f,
+	    "usage: iorace run WORKLOAD|FILE [options]\n"
+	    "\n"
+	    "  -o, --out DIR        run dir (default "
+	    "results/WORKLOAD-TIME-PID)\n"
+	    "  -s, --seed N         plan seed (default 1)\n"
+	    "  -S, --scale F        multiply sizes and counts (default 1)\n"
+	    "  -e, --engine E       libaio, io_uring or sync for every I/O "
+	    "job\n"
+	    "      --record OPLOG   write the executed op log\n"
+	    "      --replay OPLOG   execute an op log instead of planning\n"
+	    "      --repeat N       run N times (seeds S, S+1, ... from\n"
+	    "                       --seed S); report per finding class\n"
+	    "                       how many runs failed\n"
+	    "      --tamper KINDS   oracle self-test: after the workload, "
+	    "rewrite\n"
+	    "                       sectors behind the engine's back; KINDS is "
+	    "a\n"
+	    "                       comma list of "
+	    "poison,foreign,zeros,old,torn\n"
+	    "                       or all (must give STALE/LOST/TORN, exit "
+	    "1)\n"
+	    "      --watchdog DUR   an op in flight longer is a HANG (default\n"
+	    "                       the workload's, 60s)\n"
+	    "      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
+	    "  -i, --inject KEY=VAL injector, as in a workload's [global]:\n"
+	    "                       delay=POINT:SITE[:fN],DUR[-DUR][,p=P|\n"
+	    "                       every=N][,when=inflight>=N|\n"
+	    "                       after_completions=K|truncating][,count=N]\n"
+	    "                       dm=, dm_delay=, dm_flakey=, "
+	    "fail_request=,\n"
+	    "                       crash= (injectors/inject.h); repeatable\n"
+	    "      --no-trace       do not record an LTTng/tracefs trace\n"
+	    "      --no-progress    no progress line on a terminal\n"
+	    "      --bare           benchmark mode: no stamps, no oracle, no\n"
+	    "                       read-back (the verdict means nothing)\n"
+	    "      --dry-run        parse and plan only (no root, no "
+	    "devices):\n"
+	    "                       print jobs, files, image, op counts and\n"
+	    "                       the fio->iorace mapping; exit 0 or 2\n"
+	    "  -v, --verbose\n"
+	    "  -h, --help\n");
 }
 
 static int cmd_run(int argc, char **argv)
@@ -135,8 +151,9 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct run_opts o = { .seed = 1, .scale = 1.0, .trace = true,
-			      .progress = isatty(2) };
+	struct run_opts o = {
+		.seed = 1, .scale = 1.0, .trace = true, .progress = isatty(2)
+	};
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	bool dry = false;
 	char *end;
@@ -149,13 +166,18 @@ static int cmd_run(int argc, char **argv)
 			o.out_dir = optarg;
 			break;
 		case 's':
+			/* no sign, no wrap: 2^64 and -1 are no seeds */
+			errno = 0;
 			o.seed = strtoull(optarg, &end, 0);
-			if (*end || !*optarg)
+			if (*end || !*optarg || errno || *optarg == '-' ||
+			    *optarg == '+' || *optarg == ' ')
 				goto bad;
 			break;
 		case 'S':
+			/* inf and nan passed `<= 0`: finite and sane only */
 			o.scale = strtod(optarg, &end);
-			if (*end || o.scale <= 0)
+			if (*end || !*optarg || !isfinite(o.scale) ||
+			    !(o.scale > 0) || o.scale > WL_MAX_SCALE)
 				goto bad;
 			break;
 		case 'e':
@@ -229,8 +251,12 @@ static int cmd_run(int argc, char **argv)
 	return run_workload(&o, NULL, 0);
 bad:
 	msg("run: bad value for --%s: '%s'",
-	    c == 's' ? "seed" : c == 'S' ? "scale" : c == 'n' ? "repeat" :
-	    c == 'T' ? "tamper" : "watchdog", optarg);
+	    c == 's'   ? "seed"
+	    : c == 'S' ? "scale"
+	    : c == 'n' ? "repeat"
+	    : c == 'T' ? "tamper"
+		       : "watchdog",
+	    optarg);
 	return EXIT_USAGE;
 }
 
@@ -242,7 +268,8 @@ int main(int argc, char **argv)
 		usage_main(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "help")) {
 		usage_main(stdout);
 		return 0;
 	}
@@ -253,9 +280,11 @@ int main(int argc, char **argv)
 
 		for (int i = 2; i < argc; i++)
 			if (!strcmp(argv[i], "--no-trace") ||
-			    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			    !strcmp(argv[i], "--help") ||
+			    !strcmp(argv[i], "-h"))
 				trace = false;
-		/* the UST channel only blocks if liblttng-ust saw this at load */
+		/* the UST channel only blocks if liblttng-ust saw this at load
+		 */
 		if (trace)
 			trace_reexec_for_blocking(argv);
 		if (!strcmp(cmd, "baseline"))

@@ -406,7 +406,7 @@ static void test_named_seed_plan(void **state)
 	}
 	if (workload_parse_file(path, &wl, err, sizeof(err)))
 		fail_msg("%s", err);
-	workload_scale(&wl, 0.05);
+	assert_int_equal(workload_scale(&wl, 0.05, NULL, 0), 0);
 	assert_int_equal(plan_build(&wl, 1, &p), 0);
 	assert_int_equal(p.nstages, 2);
 	for (i = 0; i < p.nops; i++) {
