@@ -430,10 +430,18 @@ static int load(struct run *r, const struct run_opts *o)
 	}
 	for (size_t i = 0; i < r->plan.nops; i++) {
 		if (r->plan.ops[i].file >= r->wl.nrfiles) {
-			msg("op %llu uses file %u but the workload has %u "
-			    "files",
-			    (unsigned long long)r->plan.ops[i].id,
-			    r->plan.ops[i].file, r->wl.nrfiles);
+			if (r->plan.line)
+				msg("%s:%d: op %llu uses file %u but the "
+				    "workload has %u files",
+				    r->plan.path, r->plan.line[i],
+				    (unsigned long long)r->plan.ops[i].id,
+				    r->plan.ops[i].file, r->wl.nrfiles);
+			else
+				msg("op %llu uses file %u but the workload has "
+				    "%u "
+				    "files",
+				    (unsigned long long)r->plan.ops[i].id,
+				    r->plan.ops[i].file, r->wl.nrfiles);
 			return EXIT_USAGE;
 		}
 	}
