@@ -112,6 +112,8 @@ FUZZ_SEEDS = c="tests/fuzz/regress/$$t"; \
 	if [ $$t = workload ]; then c="$$c workloads tests/fio"; \
 	else c="$$c tests/fuzz/seed/$$t"; fi
 
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 $(FUZZ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
