@@ -24,6 +24,7 @@
 #include "replay/workload.h"
 
 #include <ctype.h>
+#include <json-c/json.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -326,6 +327,7 @@ struct global_kv {
 };
 
 struct parser {
+	struct json_object *secs; /* section name -> job index (a hash) */
 	const char *path;
 	char *err;
 	size_t errlen, errused;
@@ -1256,6 +1258,7 @@ static int section(struct parser *p, char *line)
 {
 	struct workload *wl = p->wl;
 	char *end = strchr(line, ']');
+	struct json_object *first;
 	char *name;
 	unsigned i;
 	int rc = 0;
@@ -1278,13 +1281,18 @@ static int section(struct parser *p, char *line)
 		name[sizeof(wl->jobs[0].name) - 5] = '\0';
 		rc = -1;
 	}
-	for (i = 0; i < wl->njobs; i++)
-		if (!strcmp(wl->jobs[i].name, name)) {
-			rc = perr(p, p->lineno,
-				  "duplicate section [%s] (first at line %d)",
-				  name, wl->jobs[i].line);
-			break;
-		}
+	/* a hash lookup: a scan of all jobs per section was quadratic */
+	if (!p->secs)
+		p->secs = json_object_new_object();
+	if (json_object_object_get_ex(p->secs, name, &first)) {
+		i = (unsigned)json_object_get_int(first);
+		rc = perr(p, p->lineno,
+			  "duplicate section [%s] (first at line %d)", name,
+			  wl->jobs[i].line);
+	} else {
+		json_object_object_add(p->secs, name,
+				       json_object_new_int((int)wl->njobs));
+	}
 	grow_array((void **)&wl->jobs, &p->jcap, wl->njobs + 1,
 		   sizeof(*wl->jobs));
 	grow_array((void **)&p->jk, &p->jkcap, wl->njobs + 1, sizeof(*p->jk));
@@ -1933,6 +1941,7 @@ int workload_parse_string(const char *text, const char *name,
 	for (i = 0; i < p->ngkv; i++)
 		free(p->gkv[i].val);
 	free(p->jk);
+	json_object_put(p->secs);
 	free(p);
 	if (ret)
 		workload_free(wl);
