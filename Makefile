@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
 .PHONY: all check unit unit-san integration run bench deps clean format mutants \
-	coverage
+	coverage fuzz fuzz-smoke
 
 all: bin/iorace
 
@@ -90,8 +90,58 @@ COVERAGE_OPTS ?=
 coverage: bin/iorace
 	ci/coverage/run $(COVERAGE_OPTS)
 
+# make fuzz [FUZZ_TIME=N]: libFuzzer targets (tests/fuzz/fuzz_*.c, clang's
+# -fsanitize=fuzzer,address,undefined), each run N seconds (default 60)
+# one after the other over its seed corpus (tests/fuzz/seed/, workloads/,
+# tests/fio/) and regressions (tests/fuzz/regress/); crashes land in
+# build-fuzz/. make fuzz-smoke: each target over seeds and regressions only.
+# Neither is part of make check (clang's libFuzzer runtime).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ := build-fuzz
+FUZZFLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined -O1 -g
+FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -pthread \
+	-I/usr/include/tracefs -I/usr/include/traceevent
+FUZZ_TARGETS := workload oplog inject compare
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ)/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ)/%.o)
+FUZZ_OPTS := -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10
+# a target's seeds and regressions (shell: $$t the target)
+FUZZ_SEEDS = c="tests/fuzz/regress/$$t"; \
+	if [ $$t = workload ]; then c="$$c workloads tests/fio"; \
+	else c="$$c tests/fuzz/seed/$$t"; fi
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+$(FUZZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-omit-frame-pointer -O1 -g -c -o $@ $<
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) \
+		$(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ)/corpus-$$t $(FUZZ)/crash-$$t; \
+		echo "fuzz $$t: $(FUZZ_TIME) s"; $(FUZZ_SEEDS); \
+		$(FUZZ)/fuzz_$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$(FUZZ)/crash-$$t/ \
+			$(FUZZ)/corpus-$$t $$c || exit 1; \
+	done
+
+fuzz-smoke: $(FUZZ_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+		$(FUZZ_SEEDS); \
+		$(FUZZ)/fuzz_$$t $(FUZZ_OPTS) -runs=0 $$c >/dev/null 2>&1 && \
+			echo "ok   fuzz-smoke $$t" || \
+			{ echo "FAIL fuzz-smoke $$t"; exit 1; }; \
+	done
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(SAN) bin
+	rm -rf $(BUILD) $(SAN) $(FUZZ) bin

@@ -359,7 +359,9 @@ bool bl_is_baseline(const char *path)
 	struct json_object *o;
 	bool r;
 
-	if (stat(path, &sb) || !S_ISREG(sb.st_mode))
+	/* not regular or over 64 MiB: compare's loader says why */
+	if (stat(path, &sb) || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > (off_t)64 << 20)
 		return false;
 	o = json_object_from_file(path);
 	r = is_baseline_obj(o);
@@ -706,8 +708,7 @@ static unsigned lat_rows(FILE *out, const struct bl_summary *b,
 					    lb->v[m], nb, ln->v[m], nn, &exact);
 					snprintf(ps, sizeof(ps), "U %s p=%.3g",
 						 exact ? "exact" : "approx", p);
-					r = p < alpha &&
-					    ratio >= BL_MIN_RATIO;
+					r = p < alpha && ratio >= BL_MIN_RATIO;
 				} else {
 					snprintf(ps, sizeof(ps), "rule M<3");
 					r = bl_small_rule(lb->v[m], nb,

@@ -33,13 +33,17 @@
  * when trace_check.agrees_with_online or online.agree is false (reports
  * from before DISAGREE was counted), else 0.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "checker/baseline.h"
 #include "checker/checker.h"
@@ -60,8 +64,97 @@ static struct json_object *obj_key(struct json_object *o, const char *k)
 	return NULL;
 }
 
+/* Reports larger than this are not reports: bad input. */
+#define COMPARE_MAX_JSON (64u << 20)
+
+/*
+ * path's JSON: a regular file of at most COMPARE_MAX_JSON bytes (no device,
+ * FIFO or /dev/zero read without end). NULL with *absent when the file does
+ * not exist, NULL with err set when it is unusable.
+ */
+static struct json_object *load_json(const char *path, bool *absent, char *err,
+				     size_t len)
+{
+	struct json_object *o = NULL;
+	struct stat sb;
+	char *buf;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	*absent = false;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*absent = errno == ENOENT;
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		snprintf(err, len, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (sb.st_size > (off_t)COMPARE_MAX_JSON) {
+		snprintf(err, len, "%s: larger than %u MiB", path,
+			 COMPARE_MAX_JSON >> 20);
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size &&
+	       (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	if (got == (size_t)sb.st_size && !memchr(buf, '\0', got))
+		o = json_tokener_parse(buf);
+	free(buf);
+	if (!o)
+		snprintf(err, len, "%s: not a JSON file", path);
+	return o;
+}
+
+/* A count or nanosecond value: a finite number in [0, 2^62]. */
+static bool good_num(struct json_object *v)
+{
+	double d;
+
+	if (json_object_is_type(v, json_type_int))
+		return json_object_get_int64(v) >= 0 &&
+		       json_object_get_int64(v) <= (INT64_C(1) << 62);
+	if (json_object_is_type(v, json_type_double)) {
+		d = json_object_get_double(v);
+		return isfinite(d) && d >= 0 && d <= 4611686018427387904.0;
+	}
+	return true; /* not a number: ignored */
+}
+
+/* Every number compare reads from o's values (depth: 1 or 2) is good. */
+static const char *bad_num_key(struct json_object *o, int depth)
+{
+	const char *bad;
+
+	if (!o)
+		return NULL;
+	json_object_object_foreach(o, key, val)
+	{
+		if (depth > 1 && json_object_is_type(val, json_type_object)) {
+			bad = bad_num_key(val, depth - 1);
+			if (bad)
+				return bad;
+		} else if (!good_num(val)) {
+			return key;
+		}
+	}
+	return NULL;
+}
+
 static int load_side(const char *arg, struct side *s, char *err, size_t len)
 {
+	static const char *const sect[] = { "findings", "latency", "disagree" };
+	bool absent[2];
+	const char *bad;
+	size_t k;
 	char path[4200];
 	struct stat sb;
 	int i;
@@ -73,9 +166,13 @@ static int load_side(const char *arg, struct side *s, char *err, size_t len)
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		snprintf(path, sizeof(path), "%s/report.json", arg);
-		s->root[0] = json_object_from_file(path);
+		s->root[0] = load_json(path, &absent[0], err, len);
+		if (!s->root[0] && !absent[0])
+			return -1;
 		snprintf(path, sizeof(path), "%s/check.json", arg);
-		s->root[1] = json_object_from_file(path);
+		s->root[1] = load_json(path, &absent[1], err, len);
+		if (!s->root[1] && !absent[1])
+			return -1;
 		if (!s->root[0] && !s->root[1]) {
 			snprintf(err, len,
 				 "%s: no readable report.json or check.json",
@@ -83,17 +180,26 @@ static int load_side(const char *arg, struct side *s, char *err, size_t len)
 			return -1;
 		}
 	} else {
-		s->root[0] = json_object_from_file(arg);
-		if (!s->root[0]) {
-			snprintf(err, len, "%s: not a JSON file", arg);
+		s->root[0] = load_json(arg, &absent[0], err, len);
+		if (!s->root[0])
 			return -1;
-		}
 	}
 	for (i = 0; i < 2; i++) {
 		if (s->root[i] &&
 		    !json_object_is_type(s->root[i], json_type_object)) {
 			snprintf(err, len, "%s: JSON is not an object", arg);
 			return -1;
+		}
+		for (k = 0; s->root[i] && k < ARRAY_SIZE(sect); k++) {
+			bad = bad_num_key(obj_key(s->root[i], sect[k]),
+					  k == 1 ? 2 : 1);
+			if (bad) {
+				snprintf(err, len,
+					 "%s: %s: \"%s\" is not a finite "
+					 "number in 0..2^62",
+					 arg, sect[k], bad);
+				return -1;
+			}
 		}
 		if (!s->inv)
 			s->inv = obj_key(s->root[i], "invariants");
@@ -204,24 +310,30 @@ static int64_t num(struct json_object *o, const char *k, bool *ok)
 struct keys {
 	const char **v;
 	size_t n, cap;
+	struct json_object *seen; /* a hash set of v: keys as object keys */
 };
+
+static void keys_reset(struct keys *k)
+{
+	json_object_put(k->seen);
+	k->seen = NULL;
+	k->n = 0;
+}
 
 static void keys_add(struct keys *k, struct json_object *o, bool inv)
 {
-	size_t i;
-
 	if (!o)
 		return;
+	if (!k->seen)
+		k->seen = json_object_new_object();
 	json_object_object_foreach(o, key0, val)
 	{
 		const char *key = inv ? inv_key(key0) : key0;
 
 		(void)val;
-		for (i = 0; i < k->n; i++)
-			if (!strcmp(k->v[i], key))
-				break;
-		if (i < k->n)
+		if (json_object_object_get_ex(k->seen, key, NULL))
 			continue;
+		json_object_object_add(k->seen, key, NULL);
 		grow_array((void **)&k->v, &k->cap, k->n + 1, sizeof(*k->v));
 		k->v[k->n++] = key;
 	}
@@ -229,28 +341,33 @@ static void keys_add(struct keys *k, struct json_object *o, bool inv)
 
 static void compare_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: iorace compare [options] BASE NEW\n"
-		"\n"
-		"BASE and NEW are run directories or report.json/check.json files.\n"
-		"If BASE is a baseline.json (iorace baseline), NEW may also be a\n"
-		"repeat dir or a baseline, and the failure-rate and latency tests\n"
-		"of README's \"Baselines\" apply instead of the rules below.\n"
-		"Prints invariants, finding counts and latency percentiles side by\n"
-		"side and exits 1 on a regression: an invariant that passed and now\n"
-		"fails, a finding class whose count grew (DISAGREE, the online and\n"
-		"trace oracles differing, included), or a p99 latency growth\n"
-		"beyond the threshold where both sides have enough samples.\n"
-		"\n"
-		"options:\n"
-		"  -t, --threshold PCT   p99 growth that counts as a regression\n"
-		"                        (default 25)\n"
-		"  -s, --min-samples N   samples each side needs for the latency\n"
-		"                        rule (default 100)\n"
-		"  -q, --quiet           print only the regressions\n"
-		"  -h, --help            this text\n"
-		"\n"
-		"exit status: 0 no regression, 1 regression, 2 bad input.\n");
+	fprintf(
+	    f,
+	    "usage: iorace compare [options] BASE NEW\n"
+	    "\n"
+	    "BASE and NEW are run directories or report.json/check.json "
+	    "files.\n"
+	    "If BASE is a baseline.json (iorace baseline), NEW may also be a\n"
+	    "repeat dir or a baseline, and the failure-rate and latency tests\n"
+	    "of README's \"Baselines\" apply instead of the rules below.\n"
+	    "Prints invariants, finding counts and latency percentiles side "
+	    "by\n"
+	    "side and exits 1 on a regression: an invariant that passed and "
+	    "now\n"
+	    "fails, a finding class whose count grew (DISAGREE, the online "
+	    "and\n"
+	    "trace oracles differing, included), or a p99 latency growth\n"
+	    "beyond the threshold where both sides have enough samples.\n"
+	    "\n"
+	    "options:\n"
+	    "  -t, --threshold PCT   p99 growth that counts as a regression\n"
+	    "                        (default 25)\n"
+	    "  -s, --min-samples N   samples each side needs for the latency\n"
+	    "                        rule (default 100)\n"
+	    "  -q, --quiet           print only the regressions\n"
+	    "  -h, --help            this text\n"
+	    "\n"
+	    "exit status: 0 no regression, 1 regression, 2 bad input.\n");
 }
 
 int compare_main(int argc, char **argv)
@@ -330,19 +447,20 @@ int compare_main(int argc, char **argv)
 	for (i = 0; i < k.n; i++) {
 		const char *sb = inv_status(b.inv, k.v[i]);
 		const char *sn = inv_status(n.inv, k.v[i]);
-		bool reg = sb && sn && !strcmp(sb, "pass") &&
-			   !strcmp(sn, "fail");
+		bool reg =
+		    sb && sn && !strcmp(sb, "pass") && !strcmp(sn, "fail");
 
 		fprintf(out, "%-32s %-16s %-16s%s\n", k.v[i], sb ? sb : "-",
 			sn ? sn : "-", reg ? "  REGRESSION" : "");
 		if (reg) {
 			regress++;
 			if (quiet)
-				printf("regression: invariant %s: pass -> fail\n",
-				       k.v[i]);
+				printf(
+				    "regression: invariant %s: pass -> fail\n",
+				    k.v[i]);
 		}
 	}
-	k.n = 0;
+	keys_reset(&k);
 
 	fprintf(out, "\n%-32s %16s %16s\n", "findings", "base", "new");
 	keys_add(&k, b.find, false);
@@ -366,8 +484,8 @@ int compare_main(int argc, char **argv)
 		}
 		reg = vn > vb;
 
-		fprintf(out, "%-32s %16" PRId64 " %16" PRId64 "%s\n", name,
-			vb, vn, reg ? "  REGRESSION" : "");
+		fprintf(out, "%-32s %16" PRId64 " %16" PRId64 "%s\n", name, vb,
+			vn, reg ? "  REGRESSION" : "");
 		if (reg) {
 			regress++;
 			if (quiet)
@@ -376,7 +494,7 @@ int compare_main(int argc, char **argv)
 				       name, vb, vn);
 		}
 	}
-	k.n = 0;
+	keys_reset(&k);
 
 	fprintf(out, "\n%-12s %8s %8s %12s %12s %12s %12s %8s\n", "latency",
 		"n base", "n new", "p50 base", "p50 new", "p99 base", "p99 new",
@@ -389,11 +507,12 @@ int compare_main(int argc, char **argv)
 		int64_t nb = num(lb, "n", NULL), nn = num(ln, "n", NULL);
 		int64_t b99 = num(lb, "p99_ns", NULL);
 		int64_t n99 = num(ln, "p99_ns", NULL);
-		double growth = b99 > 0 ? 100.0 * (double)(n99 - b99) /
-						  (double)b99
-					: 0.0;
-		bool enough = lb && ln && nb >= min_samples &&
-			      nn >= min_samples;
+		/* in double: n99 - b99 may not fit an int64_t */
+		double growth =
+		    b99 > 0 ? 100.0 * ((double)n99 - (double)b99) / (double)b99
+			    : 0.0;
+		bool enough =
+		    lb && ln && nb >= min_samples && nn >= min_samples;
 		bool reg = enough && b99 > 0 && growth > thr;
 
 		fprintf(out,
@@ -408,13 +527,16 @@ int compare_main(int argc, char **argv)
 			regress++;
 			if (quiet)
 				printf("regression: %s p99 %" PRId64
-				       " -> %" PRId64 " ns (%+.1f%% > %.1f%%)\n",
+				       " -> %" PRId64
+				       " ns (%+.1f%% > %.1f%%)\n",
 				       k.v[i], b99, n99, growth, thr);
 		}
 	}
+	keys_reset(&k);
 	free(k.v);
-	fprintf(out, "\n%s: %u regression(s) (threshold %.1f%%, min samples "
-		     "%lld)\n",
+	fprintf(out,
+		"\n%s: %u regression(s) (threshold %.1f%%, min samples "
+		"%lld)\n",
 		regress ? "REGRESSION" : "no regression", regress, thr,
 		min_samples);
 	if (out != stdout)

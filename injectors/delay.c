@@ -299,6 +299,7 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 			size_t len)
 {
 	char buf[256], *save = NULL, *tok, feat[200] = "";
+	int w;
 	unsigned i = 0, nargs = 0;
 	uint64_t v;
 
@@ -323,22 +324,37 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 		if (!strcmp(tok, "drop_writes") ||
 		    !strcmp(tok, "error_writes") ||
 		    !strcmp(tok, "error_reads")) {
-			snprintf(feat + fl, sizeof(feat) - fl, " %s", tok);
+			w = snprintf(feat + fl, sizeof(feat) - fl, " %s", tok);
 			nargs++;
 		} else if (!strncmp(tok, "corrupt_bio_byte:", 17)) {
-			unsigned nth, value, flags;
-			char dir;
+			char *f[4], *fsave = NULL, *ft = tok + 17;
+			uint64_t nth = 0, value = 0, flags = 0;
+			unsigned nf = 0;
+			char dir = 0;
 
-			if (sscanf(tok + 17, "%u:%c:%u:%u", &nth, &dir, &value,
-				   &flags) != 4 ||
-			    (dir != 'r' && dir != 'w') || value > 255 || !nth)
+			/* strictly: no sign, no wrap (%u took "-1") */
+			bool shape = !strstr(tok + 17, "::") &&
+				     tok[strlen(tok) - 1] != ':';
+
+			while (nf < 4 && (f[nf] = strtok_r(ft, ":", &fsave))) {
+				ft = NULL;
+				nf++;
+			}
+			if (shape && nf == 4 && !strtok_r(NULL, ":", &fsave) &&
+			    !f[1][1])
+				dir = f[1][0];
+			if (!dir || parse_u64(f[0], UINT32_MAX, &nth) ||
+			    parse_u64(f[2], 255, &value) ||
+			    parse_u64(f[3], UINT32_MAX, &flags) ||
+			    (dir != 'r' && dir != 'w') || !nth)
 				return why_(why, len,
 					    "%s: expected corrupt_bio_byte:"
 					    "NTH:r|w:VALUE:FLAGS",
 					    tok);
-			snprintf(feat + fl, sizeof(feat) - fl,
-				 " corrupt_bio_byte %u %c %u %u", nth, dir,
-				 value, flags);
+			w = snprintf(feat + fl, sizeof(feat) - fl,
+				     " corrupt_bio_byte %u %c %u %u",
+				     (unsigned)nth, dir, (unsigned)value,
+				     (unsigned)flags);
 			nargs += 5;
 		} else {
 			return why_(why, len,
@@ -347,6 +363,11 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 				    "corrupt_bio_byte:NTH:r|w:VALUE:FLAGS",
 				    tok);
 		}
+		/* a cut feature text would lose words behind its count */
+		if (w < 0 || (size_t)w >= sizeof(feat) - fl)
+			return why_(why, len,
+				    "dm_flakey: features longer than %zu bytes",
+				    sizeof(feat) - 1);
 	}
 	if (i < 2)
 		return why_(why, len, "dm_flakey: expected UP_S,DOWN_S[,...]");
@@ -489,19 +510,35 @@ int inject_set(struct inject_conf *c, const char *key, const char *val,
 		return 1;
 	}
 	if (!strcmp(key, "fail_request")) {
-		unsigned v[3];
-		int t;
+		char fr[64], *f[3], *fsave = NULL, *ft = fr;
+		uint64_t v[3] = { 0 };
+		unsigned nf = 0;
+		int t = 0;
+		bool ok;
 
-		if (sscanf(val, "%u,%u,%d%n", &v[0], &v[1], &t, (int *)&n) !=
-			3 ||
-		    val[n] || v[0] > 100 || !v[1])
+		/* strictly unsigned (%u took "-1"); TIMES -1 is "forever" */
+		snprintf(fr, sizeof(fr), "%s", val);
+		while (nf < 3 && (f[nf] = strtok_r(ft, ",", &fsave))) {
+			ft = NULL;
+			nf++;
+		}
+		ok =
+		    strlen(val) < sizeof(fr) && nf == 3 &&
+		    !strtok_r(NULL, ",", &fsave) && !strstr(val, ",,") &&
+		    val[strlen(val) - 1] != ',' &&
+		    !parse_u64(f[0], 100, &v[0]) &&
+		    !parse_u64(f[1], INT32_MAX, &v[1]) && v[1] &&
+		    (!strcmp(f[2], "-1") || !parse_u64(f[2], INT32_MAX, &v[2]));
+		if (ok)
+			t = strcmp(f[2], "-1") ? (int)v[2] : -1;
+		if (!ok)
 			return why_(why, len,
 				    "fail_request=%s: PROBABILITY(0-100),"
 				    "INTERVAL,TIMES",
 				    val);
 		c->fail_request = true;
-		c->fr_probability = v[0];
-		c->fr_interval = v[1];
+		c->fr_probability = (unsigned)v[0];
+		c->fr_interval = (unsigned)v[1];
 		c->fr_times = t;
 		return 1;
 	}

@@ -28,7 +28,9 @@ static void print_job(const struct workload *wl, const struct wl_job *j,
 	       job_type_name(j->type), file, (unsigned long long)*per_job);
 	if (j->type == JOB_IO)
 		printf(" engine=%s bs=%u-%u iodepth=%u contexts=%u%s%s",
-		       o->engine ? o->engine : *j->engine ? j->engine : "libaio",
+		       o->engine    ? o->engine
+		       : *j->engine ? j->engine
+				    : "libaio",
 		       j->bs_min, j->bs_max, j->iodepth, j->contexts,
 		       j->direct ? " direct" : " buffered",
 		       j->dsync ? " dsync" : "");
@@ -62,8 +64,11 @@ int run_dry(const struct run_opts *o)
 		workload_free(&wl);
 		return EXIT_USAGE;
 	}
-	if (o->scale != 1.0)
-		workload_scale(&wl, o->scale);
+	if (workload_scale(&wl, o->scale, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		workload_free(&wl);
+		return EXIT_USAGE;
+	}
 	if (plan_build(&wl, o->seed, &plan) < 0) {
 		msg("cannot plan workload %s", wl.name);
 		workload_free(&wl);

@@ -299,6 +299,8 @@ void plan_free(struct plan *p)
 	for (i = 0; i < p->ninject; i++)
 		free(p->inject[i]);
 	free(p->inject);
+	free(p->line);
+	p->line = NULL;
 	p->inject = NULL;
 	p->ninject = 0;
 	p->streams = NULL;
@@ -543,25 +545,43 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 		if (!seen[k])
 			return rerr(r, "op %llu lacks '%s='",
 				    (unsigned long long)op->id, field_names[k]);
+	/* 2^64 - 1 used to pass and fail only at run time */
+	if (op->off > WL_MAX_BYTES || op->len > WL_MAX_BYTES ||
+	    op->off + op->len > WL_MAX_BYTES || op->grow > WL_MAX_BYTES)
+		return rerr(r,
+			    "op %llu: off + len or grow beyond %llu bytes "
+			    "(16 TiB)",
+			    (unsigned long long)op->id,
+			    (unsigned long long)WL_MAX_BYTES);
 	return 0;
 }
 
 /* Rebuild streams from (job, ctx), in order of first appearance. */
 static int rebuild_streams(struct reader *r, struct plan *p, const int *lines)
 {
-	size_t scap = 0, i, s;
-	size_t *cap = NULL;
+	size_t scap = 0, i, s, h, hmask = 1;
+	size_t *cap = NULL, *hash;
 	size_t capn = 0;
 
+	/* (job, ctx) -> stream + 1 in an open-addressing table: linear in
+	 * the ops, not ops x streams */
+	while (hmask < 2 * p->nops + 2)
+		hmask <<= 1;
+	hash = xcalloc(hmask, sizeof(*hash));
+	hmask--;
 	for (i = 0; i < p->nops; i++) {
 		const struct plan_op *op = &p->ops[i];
 		struct plan_stream *ps;
+		uint64_t key = (uint64_t)op->job << 32 | op->ctx;
 
-		for (s = 0; s < p->nstreams; s++)
-			if (p->streams[s].job == op->job &&
-			    p->streams[s].ctx == op->ctx)
+		for (h = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & hmask;
+		     hash[h]; h = (h + 1) & hmask)
+			if (p->streams[hash[h] - 1].job == op->job &&
+			    p->streams[hash[h] - 1].ctx == op->ctx)
 				break;
+		s = hash[h] ? hash[h] - 1 : p->nstreams;
 		if (s == p->nstreams) {
+			hash[h] = s + 1;
 			grow_array((void **)&p->streams, &scap, s + 1,
 				   sizeof(*p->streams));
 			grow_array((void **)&cap, &capn, s + 1, sizeof(*cap));
@@ -575,6 +595,7 @@ static int rebuild_streams(struct reader *r, struct plan *p, const int *lines)
 		ps = &p->streams[s];
 		if (ps->stage != op->stage) {
 			free(cap);
+			free(hash);
 			r->line = lines[i];
 			return rerr(r,
 				    "op %llu: stage %u but job %u ctx %u is in "
@@ -588,6 +609,7 @@ static int rebuild_streams(struct reader *r, struct plan *p, const int *lines)
 		p->nstages = MAX(p->nstages, op->stage + 1);
 	}
 	free(cap);
+	free(hash);
 	return 0;
 }
 
@@ -631,6 +653,11 @@ int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen)
 			p->inject[p->ninject++] = xstrdup(s + 7);
 			continue;
 		}
+		if (p->nops >= WL_MAX_OPS) {
+			ret = rerr(&r, "more than %llu ops",
+				   (unsigned long long)WL_MAX_OPS);
+			break;
+		}
 		grow_array((void **)&p->ops, &opcap, p->nops + 1,
 			   sizeof(*p->ops));
 		ret = parse_op(&r, s, &p->ops[p->nops]);
@@ -655,10 +682,12 @@ int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen)
 	}
 	if (!ret)
 		ret = rebuild_streams(&r, p, lines);
-	free(lines);
 	if (ret) {
+		free(lines);
 		plan_free(p);
 		return -1;
 	}
+	p->line = lines;
+	p->path = path;
 	return 0;
 }

@@ -6,12 +6,13 @@
  *
  * Op log (--record / --replay): text, one op per line, '#' comments.
  *   # iorace oplog v1 workload=NAME seed=N
- *   op ID job=J ctx=C stage=S kind=KIND file=F off=BYTES len=BYTES flags=F at=NS [inflight=N] [grow=BYTES]
- * `at` is the start time (ns from the stage start) for racing ops, 0 for
- * I/O ops; flags is a '|' list of direct,dsync,keep_size or 0.
- * A recorded log lists the ops that were executed, in id order.
- * `inject KEY=VALUE` lines (injectors/inject.h) carry the run's injections
- * (delay points), so a replay re-applies them; they are kept in inject[].
+ *   op ID job=J ctx=C stage=S kind=KIND file=F off=BYTES len=BYTES flags=F
+ * at=NS [inflight=N] [grow=BYTES] `at` is the start time (ns from the stage
+ * start) for racing ops, 0 for I/O ops; flags is a '|' list of
+ * direct,dsync,keep_size or 0. A recorded log lists the ops that were executed,
+ * in id order. `inject KEY=VALUE` lines (injectors/inject.h) carry the run's
+ * injections (delay points), so a replay re-applies them; they are kept in
+ * inject[].
  */
 #ifndef IORACE_PLAN_H
 #define IORACE_PLAN_H
@@ -49,6 +50,8 @@ struct plan {
 	uint64_t seed;
 	char workload[64];
 	char **inject; /* op log `inject` lines (KEY=VALUE), NULL when none */
+	int *line;     /* op log line of ops[i]; NULL for a built plan */
+	const char *path; /* op log path (borrowed), NULL for a built plan */
 	size_t ninject;
 };
 
@@ -58,8 +61,8 @@ void plan_free(struct plan *p);
 /* Write ops whose executed[i] is set (all when executed is NULL). */
 int plan_write_oplog(const struct plan *p, const unsigned char *executed,
 		     FILE *f);
-/* Read an op log; streams are rebuilt from job/ctx. err gets "path:line: why". */
-int plan_read_oplog(const char *path, struct plan *p, char *err,
-		    size_t errlen);
+/* Read an op log; streams are rebuilt from job/ctx. err gets "path:line: why".
+ */
+int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen);
 
 #endif

@@ -417,8 +417,10 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("swarm: %s", err);
 		return EXIT_USAGE;
 	}
-	if (o->scale != 1.0)
-		workload_scale(&r->wl, o->scale);
+	if (workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
 	workload_print_notes(&r->wl, stderr);
 	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
@@ -427,10 +429,18 @@ static int load(struct run *r, const struct run_opts *o)
 	}
 	for (size_t i = 0; i < r->plan.nops; i++) {
 		if (r->plan.ops[i].file >= r->wl.nrfiles) {
-			msg("op %llu uses file %u but the workload has %u "
-			    "files",
-			    (unsigned long long)r->plan.ops[i].id,
-			    r->plan.ops[i].file, r->wl.nrfiles);
+			if (r->plan.line)
+				msg("%s:%d: op %llu uses file %u but the "
+				    "workload has %u files",
+				    r->plan.path, r->plan.line[i],
+				    (unsigned long long)r->plan.ops[i].id,
+				    r->plan.ops[i].file, r->wl.nrfiles);
+			else
+				msg("op %llu uses file %u but the workload has "
+				    "%u "
+				    "files",
+				    (unsigned long long)r->plan.ops[i].id,
+				    r->plan.ops[i].file, r->wl.nrfiles);
 			return EXIT_USAGE;
 		}
 	}
@@ -450,7 +460,8 @@ static int check_trace(struct run *r, int status)
 
 	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
 		/* an unreadable trace decides nothing: inconclusive */
-		msg("trace check: INCONCLUSIVE: cannot read the trace: %s", err);
+		msg("trace check: INCONCLUSIVE: cannot read the trace: %s",
+		    err);
 		free(cr);
 		if (!status) {
 			status = EXIT_INCONCLUSIVE;

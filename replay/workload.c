@@ -24,6 +24,7 @@
 #include "replay/workload.h"
 
 #include <ctype.h>
+#include <json-c/json.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -172,18 +173,53 @@ static const char *const fio_accepted[] = {
 
 /* fio keys iorace knows of and does not support (yet). */
 static const char *const fio_unsupported[] = {
-	"zonemode",	 "zonesize",	  "zonerange",	   "zoneskip",
-	"bssplit",	 "read_iolog",	  "write_iolog",   "iolog",
-	"rate",		 "rate_iops",	  "rate_min",	   "thinktime",
-	"file_service_type", "filename_format", "opendir",	   "lockfile",
-	"mem",		 "iomem",	  "cpus_allowed",  "cpumask",
-	"nice",		 "prio",	  "exec_prerun",   "exec_postrun",
-	"loops",	 "percentage_random", "random_distribution", "fill_device",
-	"fill_fs",	 "trim_percentage", "trim_backlog", "do_verify",
-	"write_bw_log",	 "write_lat_log", "write_iops_log", "log_avg_msec",
-	"kb_base",	 "unit_base",	  "offset_increment", "size_increment",
-	"pre_read",	 "fadvise_hint",  "fsync_on_close", "sync_file_range",
-	"rw_sequencer",	 "serialize_overlap", "atomic",
+	"zonemode",
+	"zonesize",
+	"zonerange",
+	"zoneskip",
+	"bssplit",
+	"read_iolog",
+	"write_iolog",
+	"iolog",
+	"rate",
+	"rate_iops",
+	"rate_min",
+	"thinktime",
+	"file_service_type",
+	"filename_format",
+	"opendir",
+	"lockfile",
+	"mem",
+	"iomem",
+	"cpus_allowed",
+	"cpumask",
+	"nice",
+	"prio",
+	"exec_prerun",
+	"exec_postrun",
+	"loops",
+	"percentage_random",
+	"random_distribution",
+	"fill_device",
+	"fill_fs",
+	"trim_percentage",
+	"trim_backlog",
+	"do_verify",
+	"write_bw_log",
+	"write_lat_log",
+	"write_iops_log",
+	"log_avg_msec",
+	"kb_base",
+	"unit_base",
+	"offset_increment",
+	"size_increment",
+	"pre_read",
+	"fadvise_hint",
+	"fsync_on_close",
+	"sync_file_range",
+	"rw_sequencer",
+	"serialize_overlap",
+	"atomic",
 };
 
 static const char *const type_names[] = {
@@ -200,9 +236,9 @@ static const char *const type_names[] = {
 
 const char *job_type_name(enum job_type t)
 {
-	return (unsigned)t < ARRAY_SIZE(type_names) && type_names[t] ?
-		       type_names[t] :
-		       "?";
+	return (unsigned)t < ARRAY_SIZE(type_names) && type_names[t]
+		   ? type_names[t]
+		   : "?";
 }
 
 /* fio's rw= values; the first six are enum io_pattern. */
@@ -212,18 +248,27 @@ static const struct {
 	const char *name;
 	int rw;
 } rw_names[] = {
-	{ "write", RW_WRITE },	   { "randwrite", RW_RANDWRITE },
-	{ "read", RW_READ },	   { "randread", RW_RANDREAD },
-	{ "rw", RW_RW },	   { "readwrite", RW_RW },
-	{ "randrw", RW_RANDRW },   { "trim", RWX_TRIM },
-	{ "randtrim", RWX_RANDTRIM }, { "trimwrite", RWX_TRIMWRITE },
+	{ "write", RW_WRITE },
+	{ "randwrite", RW_RANDWRITE },
+	{ "read", RW_READ },
+	{ "randread", RW_RANDREAD },
+	{ "rw", RW_RW },
+	{ "readwrite", RW_RW },
+	{ "randrw", RW_RANDRW },
+	{ "trim", RWX_TRIM },
+	{ "randtrim", RWX_RANDTRIM },
+	{ "trimwrite", RWX_TRIMWRITE },
 };
 
 static const char *const rw_show[] = {
-	[RW_WRITE] = "write",	  [RW_RANDWRITE] = "randwrite",
-	[RW_READ] = "read",	  [RW_RANDREAD] = "randread",
-	[RW_RW] = "rw",		  [RW_RANDRW] = "randrw",
-	[RWX_TRIM] = "trim",	  [RWX_RANDTRIM] = "randtrim",
+	[RW_WRITE] = "write",
+	[RW_RANDWRITE] = "randwrite",
+	[RW_READ] = "read",
+	[RW_RANDREAD] = "randread",
+	[RW_RW] = "rw",
+	[RW_RANDRW] = "randrw",
+	[RWX_TRIM] = "trim",
+	[RWX_RANDTRIM] = "randtrim",
 	[RWX_TRIMWRITE] = "trimwrite",
 };
 
@@ -254,7 +299,7 @@ static const char *const gkeys[G_NKEYS] = {
 /* The fio side of a job, kept while parsing and resolved in finish(). */
 struct fio_job {
 	int engine; /* ENG_* */
-	int rw; /* -1 unset, else enum io_pattern or RWX_* */
+	int rw;	    /* -1 unset, else enum io_pattern or RWX_* */
 	char filename[128];
 	uint64_t io_size, filesize;
 	unsigned size_pct; /* size=N%: of the file size; 0 = not given */
@@ -272,7 +317,7 @@ struct job_keys {
 	struct fio_job f;
 };
 
-#define MAX_ERRORS 20
+#define MAX_ERRORS    20
 #define MAX_GLOBAL_KV 128
 
 struct global_kv {
@@ -282,6 +327,7 @@ struct global_kv {
 };
 
 struct parser {
+	struct json_object *secs; /* section name -> job index (a hash) */
 	const char *path;
 	char *err;
 	size_t errlen, errused;
@@ -296,7 +342,7 @@ struct parser {
 	size_t jcap, jkcap;
 	struct global_kv gkv[MAX_GLOBAL_KV]; /* job keys of [global]s */
 	unsigned ngkv;
-	int sec_key_line[K_NKEYS]; /* current [global]'s keys, for dups */
+	int sec_key_line[K_NKEYS];  /* current [global]'s keys, for dups */
 	struct job_keys scratch_jk; /* [global] values are checked on it */
 	struct wl_job scratch;
 	bool any_fio;
@@ -667,8 +713,7 @@ static int fallocate_value(const char *val, bool *b)
 	return -1;
 }
 
-static int global_key(struct parser *p, int k, const char *key,
-		      const char *val)
+static int global_key(struct parser *p, int k, const char *key, const char *val)
 {
 	struct workload *wl = p->wl;
 	uint64_t v;
@@ -773,11 +818,11 @@ static int parse_bs(struct parser *p, struct wl_job *j, const char *key,
 	return 0;
 }
 
-static int ioengine_value(struct parser *p, struct wl_job *j,
-			  struct fio_job *f, const char *val)
+static int ioengine_value(struct parser *p, struct wl_job *j, struct fio_job *f,
+			  const char *val)
 {
-	static const char *const syncs[] = { "sync", "psync", "vsync",
-					     "pvsync", "pvsync2" };
+	static const char *const syncs[] = { "sync", "psync", "vsync", "pvsync",
+					     "pvsync2" };
 
 	if (!strcmp(val, "libaio") || !strcmp(val, "io_uring")) {
 		f->engine = ENG_IO;
@@ -885,8 +930,8 @@ static int job_key_set(struct parser *p, struct wl_job *j, struct job_keys *jk,
 	case K_END_FSYNC:
 		if (value_bool(val, &b)) {
 			/* fio's sync=sync|dsync|none */
-			if (k == K_SYNC && (!strcmp(val, "sync") ||
-					    !strcmp(val, "dsync"))) {
+			if (k == K_SYNC &&
+			    (!strcmp(val, "sync") || !strcmp(val, "dsync"))) {
 				j->dsync = true;
 				return 0;
 			}
@@ -1213,6 +1258,7 @@ static int section(struct parser *p, char *line)
 {
 	struct workload *wl = p->wl;
 	char *end = strchr(line, ']');
+	struct json_object *first;
 	char *name;
 	unsigned i;
 	int rc = 0;
@@ -1235,13 +1281,18 @@ static int section(struct parser *p, char *line)
 		name[sizeof(wl->jobs[0].name) - 5] = '\0';
 		rc = -1;
 	}
-	for (i = 0; i < wl->njobs; i++)
-		if (!strcmp(wl->jobs[i].name, name)) {
-			rc = perr(p, p->lineno,
-				  "duplicate section [%s] (first at line %d)",
-				  name, wl->jobs[i].line);
-			break;
-		}
+	/* a hash lookup: a scan of all jobs per section was quadratic */
+	if (!p->secs)
+		p->secs = json_object_new_object();
+	if (json_object_object_get_ex(p->secs, name, &first)) {
+		i = (unsigned)json_object_get_int(first);
+		rc = perr(p, p->lineno,
+			  "duplicate section [%s] (first at line %d)", name,
+			  wl->jobs[i].line);
+	} else {
+		json_object_object_add(p->secs, name,
+				       json_object_new_int((int)wl->njobs));
+	}
 	grow_array((void **)&wl->jobs, &p->jcap, wl->njobs + 1,
 		   sizeof(*wl->jobs));
 	grow_array((void **)&p->jk, &p->jkcap, wl->njobs + 1, sizeof(*p->jk));
@@ -1424,8 +1475,8 @@ static int file_index(struct workload *wl, const char *name)
 	for (i = 0; i < wl->nfnames; i++)
 		if (!strcmp(wl->fnames[i], name))
 			return i;
-	wl->fnames = xrealloc(wl->fnames, (wl->nfnames + 1) *
-						  sizeof(*wl->fnames));
+	wl->fnames =
+	    xrealloc(wl->fnames, (wl->nfnames + 1) * sizeof(*wl->fnames));
 	snprintf(wl->fnames[wl->nfnames], sizeof(*wl->fnames), "%s", name);
 	return wl->nfnames++;
 }
@@ -1501,13 +1552,13 @@ static int fio_job_shape(struct parser *p, struct wl_job *j,
 		nios = MIN(nios, j->number_ios);
 	if (f->time_based) {
 		if (!j->runtime_ns)
-			return perr(p, jk->line[K_TIME_BASED]
-					   ? jk->line[K_TIME_BASED]
-					   : j->line,
-				    "time_based: job [%s] needs runtime=",
-				    j->name);
-		nios = key_set(jk, K_NUMBER_IOS) ? j->number_ios
-						 : TIME_BASED_IOS;
+			return perr(
+			    p,
+			    jk->line[K_TIME_BASED] ? jk->line[K_TIME_BASED]
+						   : j->line,
+			    "time_based: job [%s] needs runtime=", j->name);
+		nios =
+		    key_set(jk, K_NUMBER_IOS) ? j->number_ios : TIME_BASED_IOS;
 		j->time_based = true;
 	}
 	nios = MIN(nios, 1ull << 32);
@@ -1531,7 +1582,8 @@ static int fio_job_shape(struct parser *p, struct wl_job *j,
 	if (f->engine == ENG_FTRUNCATE) {
 		/* fio's ftruncate engine truncates on writes, fails reads */
 		if (rw != RW_WRITE && rw != RW_RANDWRITE)
-			return perr(p, jk->line[K_RW] ? jk->line[K_RW] : j->line,
+			return perr(p,
+				    jk->line[K_RW] ? jk->line[K_RW] : j->line,
 				    "rw: job [%s]: ioengine=ftruncate needs "
 				    "rw=write or randwrite (fio fails %s with "
 				    "EINVAL)",
@@ -1564,16 +1616,16 @@ static int fio_job_shape(struct parser *p, struct wl_job *j,
 	if (rw == RWX_TRIMWRITE)
 		j->rw = RW_WRITE;
 	j->number_ios = nios;
-	snprintf(j->fio, sizeof(j->fio),
-		 "%s rw=%s -> io %s %s%s, %llu ios%s", j->engine,
-		 rw_show[rw], rw_show[j->rw], j->direct ? "direct" : "buffered",
-		 j->dsync ? " dsync" : "", (unsigned long long)nios,
+	snprintf(j->fio, sizeof(j->fio), "%s rw=%s -> io %s %s%s, %llu ios%s",
+		 j->engine, rw_show[rw], rw_show[j->rw],
+		 j->direct ? "direct" : "buffered", j->dsync ? " dsync" : "",
+		 (unsigned long long)nios,
 		 j->time_based ? " (time_based cap)" : "");
 	return 0;
 }
 
-static int fio_stage(struct parser *p, unsigned n0, unsigned i,
-		     unsigned *cur, unsigned *maxst)
+static int fio_stage(struct parser *p, unsigned n0, unsigned i, unsigned *cur,
+		     unsigned *maxst)
 {
 	struct wl_job *j = &p->wl->jobs[i];
 	struct job_keys *jk = &p->jk[i];
@@ -1584,8 +1636,9 @@ static int fio_stage(struct parser *p, unsigned n0, unsigned i,
 			if (!strcmp(p->wl->jobs[w].name, jk->f.wait_for))
 				break;
 		if (w == i || w >= n0)
-			return perr(p, jk->line[K_WAIT_FOR] ? jk->line[K_WAIT_FOR]
-							   : j->line,
+			return perr(p,
+				    jk->line[K_WAIT_FOR] ? jk->line[K_WAIT_FOR]
+							 : j->line,
 				    "wait_for: no job [%s] before [%s]",
 				    jk->f.wait_for, j->name);
 		*cur = p->wl->jobs[w].stage + 1;
@@ -1613,15 +1666,16 @@ static int fio_resolve(struct parser *p)
 		if (jk->has_type) {
 			if (jk->f.engine == ENG_FALLOC ||
 			    jk->f.engine == ENG_FTRUNCATE)
-				ret = perr(p, jk->line[K_IOENGINE]
-						  ? jk->line[K_IOENGINE]
-						  : wl->jobs[i].line,
+				ret = perr(p,
+					   jk->line[K_IOENGINE]
+					       ? jk->line[K_IOENGINE]
+					       : wl->jobs[i].line,
 					   "ioengine: falloc/ftruncate jobs "
 					   "take no type=");
 			if (jk->f.rw >= RWX_TRIM)
-				ret = perr(p, jk->line[K_RW]
-						  ? jk->line[K_RW]
-						  : wl->jobs[i].line,
+				ret = perr(p,
+					   jk->line[K_RW] ? jk->line[K_RW]
+							  : wl->jobs[i].line,
 					   "rw: trim patterns need a job "
 					   "without type= (or type=punch)");
 			maxst = MAX(maxst, wl->jobs[i].stage);
@@ -1631,8 +1685,7 @@ static int fio_resolve(struct parser *p)
 		if (jk->f.filesize)
 			need = MAX(need, jk->f.filesize);
 		else if (wl->jobs[i].size)
-			need = MAX(need, wl->jobs[i].offset +
-					     wl->jobs[i].size);
+			need = MAX(need, wl->jobs[i].offset + wl->jobs[i].size);
 	}
 	for (i = 0; i < n0; i++)
 		if (p->jk[i].f.filename[0])
@@ -1706,10 +1759,10 @@ static int fio_resolve(struct parser *p)
 				     MIN(j.number_ios / f.fsync_n, 1u << 24), 0,
 				     "fsync=N -> racing fsync ops");
 		if (f.fdatasync_n)
-			add_sync_job(p, &j, JOB_FDATASYNC,
-				     MIN(j.number_ios / f.fdatasync_n,
-					 1u << 24),
-				     0, "fdatasync=N -> racing fdatasync ops");
+			add_sync_job(
+			    p, &j, JOB_FDATASYNC,
+			    MIN(j.number_ios / f.fdatasync_n, 1u << 24), 0,
+			    "fdatasync=N -> racing fdatasync ops");
 		if (f.end_fsync)
 			add_sync_job(p, &j, JOB_FSYNC, 1, j.runtime_ns,
 				     "end_fsync -> one racing fsync");
@@ -1782,6 +1835,7 @@ static int check_job(struct parser *p, struct wl_job *j, struct job_keys *jk)
 
 static int finish(struct parser *p)
 {
+	char lim[512];
 	struct workload *wl = p->wl;
 	int ret = 0;
 	unsigned i;
@@ -1816,6 +1870,8 @@ static int finish(struct parser *p)
 		return ret;
 	if (!wl->image_size)
 		wl->image_size = round_up(2 * files_extent(wl), MIB) + 64 * MIB;
+	if (workload_check_limits(wl, lim, sizeof(lim)))
+		return perr(p, p->lineno, "%s", lim);
 	else if (wl->image_size < files_extent(wl))
 		return perr(p, p->gline[G_IMAGE_SIZE],
 			    "image_size: too small for the files (need >= "
@@ -1831,8 +1887,8 @@ static void set_name(struct workload *wl, const char *path)
 
 	base = base ? base + 1 : path;
 	n = strlen(base);
-	if (n > 4 && (!strcmp(base + n - 4, ".job") ||
-		      !strcmp(base + n - 4, ".fio")))
+	if (n > 4 &&
+	    (!strcmp(base + n - 4, ".job") || !strcmp(base + n - 4, ".fio")))
 		n -= 4;
 	if (n >= sizeof(wl->name))
 		n = sizeof(wl->name) - 1;
@@ -1885,6 +1941,7 @@ int workload_parse_string(const char *text, const char *name,
 	for (i = 0; i < p->ngkv; i++)
 		free(p->gkv[i].val);
 	free(p->jk);
+	json_object_put(p->secs);
 	free(p);
 	if (ret)
 		workload_free(wl);
@@ -1953,39 +2010,93 @@ void workload_print_notes(const struct workload *wl, FILE *f)
 }
 
 /* x * f rounded to the nearest multiple of a, at least a when x > 0. */
-static uint64_t scale_size(uint64_t x, double f, uint64_t a)
+static uint64_t scale_size(uint64_t x, double f, uint64_t a, bool *ovf)
 {
 	double v = (double)x * f / (double)a;
 	uint64_t r;
 
 	if (!x)
 		return 0;
+	if (!(v * (double)a <= (double)WL_MAX_BYTES)) {
+		*ovf = true;
+		return a;
+	}
 	r = (uint64_t)llround(v) * a;
 	return r ? r : a;
 }
 
 /* x * f rounded down to a multiple of a. */
-static uint64_t scale_off(uint64_t x, double f, uint64_t a)
+static uint64_t scale_off(uint64_t x, double f, uint64_t a, bool *ovf)
 {
+	if (!((double)x * f <= (double)WL_MAX_BYTES)) {
+		*ovf = true;
+		return 0;
+	}
 	return (uint64_t)((double)x * f / (double)a) * a;
 }
 
-static uint64_t scale_count(uint64_t x, double f)
+static uint64_t scale_count(uint64_t x, double f, bool *ovf)
 {
 	double v = (double)x * f;
 
+	if (!(v <= (double)WL_MAX_OPS)) {
+		*ovf = true;
+		return 1;
+	}
 	return v < 1.0 ? 1 : (uint64_t)llround(v);
 }
 
-void workload_scale(struct workload *wl, double f)
+int workload_check_limits(const struct workload *wl, char *err, size_t errlen)
+{
+	uint64_t total = 0, n;
+	unsigned i;
+
+	for (i = 0; i < wl->njobs; i++) {
+		const struct wl_job *j = &wl->jobs[i];
+		bool io = j->type == JOB_IO;
+
+		n = io ? j->number_ios : j->count;
+		total += n;
+		if (n > WL_MAX_OPS || total > WL_MAX_OPS) {
+			snprintf(err, errlen,
+				 "%s: job [%s]: %s: %llu ops, %llu in all "
+				 "jobs so far: more than the limit of %llu "
+				 "planned ops",
+				 wl->name, j->name, io ? "number_ios" : "count",
+				 (unsigned long long)n,
+				 (unsigned long long)total,
+				 (unsigned long long)WL_MAX_OPS);
+			return -1;
+		}
+	}
+	if (wl->filesize > WL_MAX_BYTES || wl->image_size > WL_MAX_BYTES ||
+	    files_extent(wl) > WL_MAX_BYTES) {
+		snprintf(err, errlen,
+			 "%s: filesize %llu / image_size %llu: files or "
+			 "image larger than %llu bytes",
+			 wl->name, (unsigned long long)wl->filesize,
+			 (unsigned long long)wl->image_size,
+			 (unsigned long long)WL_MAX_BYTES);
+		return -1;
+	}
+	return 0;
+}
+
+int workload_scale(struct workload *wl, double f, char *err, size_t errlen)
 {
 	uint64_t old_filesize = wl->filesize;
 	uint64_t floor;
+	bool ovf = false;
 	unsigned i;
 
-	if (!(f > 0) || f == 1.0)
-		return;
-	wl->filesize = scale_size(wl->filesize, f, KIB4);
+	if (!isfinite(f) || !(f > 0) || f > WL_MAX_SCALE) {
+		snprintf(err, errlen, "%s: scale %g: not in (0, %g]", wl->name,
+			 f, WL_MAX_SCALE);
+		return -1;
+	}
+	if (f == 1.0)
+		return workload_check_limits(wl, err, errlen);
+	wl->filesize = scale_size(wl->filesize, f, KIB4, &ovf);
 	for (i = 0; i < wl->njobs; i++) {
 		struct wl_job *j = &wl->jobs[i];
 
@@ -1994,13 +2105,14 @@ void workload_scale(struct workload *wl, double f)
 			bool fit =
 			    j->size && j->offset + j->size <= old_filesize;
 
-			j->number_ios = scale_count(j->number_ios, f);
+			j->number_ios = scale_count(j->number_ios, f, &ovf);
 			if (j->time_based)
-				j->runtime_ns = MAX(
-				    (uint64_t)((double)j->runtime_ns * f),
-				    (uint64_t)500 * NSEC_PER_MSEC);
-			j->offset = scale_off(j->offset, f, a);
-			j->size = scale_size(j->size, f, a);
+				j->runtime_ns =
+				    MAX((uint64_t)MIN((double)j->runtime_ns * f,
+						      1e18),
+					(uint64_t)500 * NSEC_PER_MSEC);
+			j->offset = scale_off(j->offset, f, a, &ovf);
+			j->size = scale_size(j->size, f, a, &ovf);
 			if (fit && j->offset + j->size > wl->filesize) {
 				if (wl->filesize >= j->offset + a)
 					j->size =
@@ -2012,19 +2124,20 @@ void workload_scale(struct workload *wl, double f)
 				j->size = a;
 			continue;
 		}
-		j->count = scale_count(j->count, f);
+		j->count = scale_count(j->count, f, &ovf);
 		/* a truncate size's sectors inside its 4 KiB block are kept:
 		 * they are what makes a truncate end mid-block */
-		j->trunc_size = scale_size(j->trunc_size & ~(KIB4 - 1), f, KIB4) +
-				(j->trunc_size & (KIB4 - 1));
-		j->grow_back = scale_size(j->grow_back, f, KIB4);
+		j->trunc_size =
+		    scale_size(j->trunc_size & ~(KIB4 - 1), f, KIB4, &ovf) +
+		    (j->trunc_size & (KIB4 - 1));
+		j->grow_back = scale_size(j->grow_back, f, KIB4, &ovf);
 		if (T(j->type) & T_RANGE) {
 			bool fit = j->offset != WL_RANDOM_OFFSET &&
 				   j->offset + j->len <= old_filesize;
 
-			j->len = scale_size(j->len, f, KIB4);
+			j->len = scale_size(j->len, f, KIB4, &ovf);
 			if (j->offset != WL_RANDOM_OFFSET)
-				j->offset = scale_off(j->offset, f, KIB4);
+				j->offset = scale_off(j->offset, f, KIB4, &ovf);
 			if (fit && j->offset + j->len > wl->filesize)
 				j->offset =
 				    wl->filesize > j->len
@@ -2032,10 +2145,21 @@ void workload_scale(struct workload *wl, double f)
 					: 0;
 		}
 	}
+	if (!ovf && !((double)wl->image_size * f <= (double)WL_MAX_BYTES))
+		ovf = true;
+	if (ovf) {
+		snprintf(err, errlen,
+			 "%s: scale %g: a size or count overflows (sizes "
+			 "<= %llu bytes, <= %llu ops)",
+			 wl->name, f, (unsigned long long)WL_MAX_BYTES,
+			 (unsigned long long)WL_MAX_OPS);
+		return -1;
+	}
 	wl->image_size = round_up((uint64_t)((double)wl->image_size * f), MIB);
 	floor = round_up(2 * files_extent(wl), MIB) + 32 * MIB;
 	if (wl->image_size < floor)
 		wl->image_size = floor;
+	return workload_check_limits(wl, err, errlen);
 }
 
 static bool is_file(const char *p)

@@ -91,11 +91,18 @@ enum job_type {
 	JOB_INSERT,
 };
 
-enum io_pattern { RW_WRITE, RW_RANDWRITE, RW_READ, RW_RANDREAD, RW_RW, RW_RANDRW };
+enum io_pattern {
+	RW_WRITE,
+	RW_RANDWRITE,
+	RW_READ,
+	RW_RANDREAD,
+	RW_RW,
+	RW_RANDRW
+};
 
-#define WL_ALL_FILES (-1)
-#define WL_NOTE_VERIFY 0x1u /* verify* keys given: accepted, not needed */
-#define WL_NOTE_SYNC   0x2u /* fsync=N/fdatasync=N/end_fsync: racing syncs */
+#define WL_ALL_FILES	 (-1)
+#define WL_NOTE_VERIFY	 0x1u /* verify* keys given: accepted, not needed */
+#define WL_NOTE_SYNC	 0x2u /* fsync=N/fdatasync=N/end_fsync: racing syncs */
 #define WL_RANDOM_OFFSET UINT64_MAX
 
 struct wl_job {
@@ -113,7 +120,7 @@ struct wl_job {
 	uint32_t bs_min, bs_max;
 	unsigned iodepth, contexts;
 	uint64_t number_ios;
-	uint64_t runtime_ns; /* 0 = none */
+	uint64_t runtime_ns;   /* 0 = none */
 	uint64_t offset, size; /* region; size 0 = to end of file */
 
 	/* racing ops */
@@ -127,7 +134,7 @@ struct wl_job {
 
 	/* fio jobs (no type=) */
 	bool time_based; /* runs until runtime_ns; --scale shrinks it */
-	char fio[128]; /* how the fio job was mapped ("" = iorace job) */
+	char fio[128];	 /* how the fio job was mapped ("" = iorace job) */
 };
 
 struct workload {
@@ -143,14 +150,14 @@ struct workload {
 	bool fallocate;
 	bool poison;
 	uint64_t watchdog_ns;
-	bool swarm; /* swarm=1: a template, see replay/swarm.h */
+	bool swarm;	  /* swarm=1: a template, see replay/swarm.h */
 	char *swarm_text; /* the generated workload text, NULL if not swarm */
 	char swarm_conf[512]; /* one-line summary of the drawn configuration */
 
 	struct wl_job *jobs;
 	unsigned njobs;
-	bool fio; /* has fio jobs: files are named (fnames) */
-	unsigned fio_notes; /* WL_NOTE_*: approximations a run mentions */
+	bool fio;	     /* has fio jobs: files are named (fnames) */
+	unsigned fio_notes;  /* WL_NOTE_*: approximations a run mentions */
 	char (*fnames)[128]; /* fio file name of file index i */
 	unsigned nfnames;
 	struct inject_conf *inj; /* injector keys; NULL when none */
@@ -177,8 +184,28 @@ void workload_print_notes(const struct workload *wl, FILE *f);
  * 0 or -1.
  */
 int workload_value(const char *s, uint64_t *out);
-/* Multiply sizes and counts by f (see above). */
-void workload_scale(struct workload *wl, double f);
+/*
+ * Limits of a workload after parsing and scaling (issue 15: larger values
+ * wrapped silently or exhausted memory before the root check):
+ * WL_MAX_OPS planned ops over all jobs (sum of number_ios and count; a plan
+ * op takes ~80 bytes, so ~340 MB of plan), sizes, offsets and the image at
+ * most WL_MAX_BYTES (16 TiB, ext4's file size limit at 4 KiB blocks),
+ * --scale in (0, WL_MAX_SCALE].
+ */
+#define WL_MAX_OPS   (1ull << 22)
+#define WL_MAX_BYTES (1ull << 44)
+#define WL_MAX_SCALE 1e6
+/*
+ * Check those limits; -1 and "NAME: job [J]: KEY: why" in err when one
+ * is exceeded.
+ */
+int workload_check_limits(const struct workload *wl, char *err, size_t errlen);
+/*
+ * Multiply sizes and counts by f (see above), then workload_check_limits.
+ * -1 with err set when f is not finite and > 0 or a scaled value overflows
+ * or exceeds a limit.
+ */
+int workload_scale(struct workload *wl, double f, char *err, size_t errlen);
 /*
  * Resolve a workload argument: an existing file path, or NAME looked up as
  * DIR/NAME.job in $IORACE_WORKLOADS, then <dir of the binary>/../workloads.

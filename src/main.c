@@ -5,7 +5,9 @@
  * compare, shrink.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,13 +170,18 @@ static int cmd_run(int argc, char **argv)
 			o.out_dir = optarg;
 			break;
 		case 's':
+			/* no sign, no wrap: 2^64 and -1 are no seeds */
+			errno = 0;
 			o.seed = strtoull(optarg, &end, 0);
-			if (*end || !*optarg)
+			if (*end || !*optarg || errno || *optarg == '-' ||
+			    *optarg == '+' || *optarg == ' ')
 				goto bad;
 			break;
 		case 'S':
+			/* inf and nan passed `<= 0`: finite and sane only */
 			o.scale = strtod(optarg, &end);
-			if (*end || o.scale <= 0)
+			if (*end || !*optarg || !isfinite(o.scale) ||
+			    !(o.scale > 0) || o.scale > WL_MAX_SCALE)
 				goto bad;
 			break;
 		case 'e':

@@ -16,8 +16,8 @@
 
 static char dir[] = "/tmp/iorace-test-compare-XXXXXX";
 
-static void report(const char *name, const char *inv_status, int stale,
-		   int n, long p99)
+static void report(const char *name, const char *inv_status, int stale, int n,
+		   long p99)
 {
 	char path[256];
 	FILE *f;
@@ -28,7 +28,8 @@ static void report(const char *name, const char *inv_status, int stale,
 	fprintf(f,
 		"{ \"verdict\": \"x\",\n"
 		"  \"invariants\": { \"oracle\": { \"status\": \"pass\" },\n"
-		"                  \"truncate_waits_dio\": { \"status\": \"%s\" } },\n"
+		"                  \"truncate_waits_dio\": { \"status\": "
+		"\"%s\" } },\n"
 		"  \"findings\": { \"STALE\": %d, \"LOST\": 0 },\n"
 		"  \"latency\": { \"write\": { \"n\": %d, \"p50_ns\": 1000,\n"
 		"                 \"p99_ns\": %ld, \"max_ns\": %ld } } }\n",
@@ -85,10 +86,12 @@ static int setup(void **state)
 	raw("dis1.json", "{ \"findings\": { \"LOST\": 0, \"DISAGREE\": 1 } }");
 	raw("nokey.json", "{ \"findings\": { \"LOST\": 0 } }");
 	/* merged before DISAGREE was counted: only agrees_with_online */
-	raw("olddis.json", "{ \"findings\": { \"LOST\": 0 },\n"
-			   "  \"trace_check\": { \"agrees_with_online\": false } }");
-	raw("oldagree.json", "{ \"findings\": { \"LOST\": 0 },\n"
-			     "  \"trace_check\": { \"agrees_with_online\": true } }");
+	raw("olddis.json",
+	    "{ \"findings\": { \"LOST\": 0 },\n"
+	    "  \"trace_check\": { \"agrees_with_online\": false } }");
+	raw("oldagree.json",
+	    "{ \"findings\": { \"LOST\": 0 },\n"
+	    "  \"trace_check\": { \"agrees_with_online\": true } }");
 	/* a run dir: report.json not merged, check.json has DISAGREE */
 	snprintf(path, sizeof(path), "%s/rundis", dir);
 	if (mkdir(path, 0755))
@@ -161,15 +164,54 @@ static void test_latency_regression(void **state)
 	/* too few samples on one side: not judged */
 	assert_int_equal(compare("base.json", "slowfew.json", NULL), 0);
 	assert_int_equal(
-		compare("base.json", "slowfew.json", "--min-samples=10"), 1);
+	    compare("base.json", "slowfew.json", "--min-samples=10"), 1);
 }
 
 static void test_bad_input(void **state)
 {
 	(void)state;
 	assert_int_equal(compare("base.json", "missing.json", NULL), 2);
-	assert_int_equal(compare("base.json", "same.json", "--threshold=x"),
-			 2);
+	assert_int_equal(compare("base.json", "same.json", "--threshold=x"), 2);
+}
+
+/*
+ * Hostile reports (issue 15): p99 INT64_MIN or NaN used to overflow
+ * n99 - b99 and print a REGRESSION of +9e20 %; non-finite, negative or
+ * huge numbers, a device, a symlink to one and an oversized file are bad
+ * input now.
+ */
+static void test_hostile_input(void **state)
+{
+	char path[256];
+	FILE *f;
+
+	(void)state;
+	raw("min.json", "{ \"latency\": { \"write\": { \"n\": 1000,\n"
+			"  \"p99_ns\": -9223372036854775808 } } }");
+	raw("nan.json", "{ \"latency\": { \"write\": { \"n\": 1000,\n"
+			"  \"p99_ns\": NaN } } }");
+	raw("huge.json", "{ \"latency\": { \"write\": { \"n\": 1000,\n"
+			 "  \"p99_ns\": 1e300 } } }");
+	raw("negfind.json", "{ \"findings\": { \"STALE\": -1 } }");
+	assert_int_equal(compare("base.json", "min.json", NULL), 2);
+	assert_int_equal(compare("min.json", "base.json", NULL), 2);
+	assert_int_equal(compare("base.json", "nan.json", NULL), 2);
+	assert_int_equal(compare("base.json", "huge.json", NULL), 2);
+	assert_int_equal(compare("negfind.json", "base.json", NULL), 2);
+
+	snprintf(path, sizeof(path), "%s/zero", dir);
+	assert_int_equal(symlink("/dev/zero", path), 0);
+	assert_int_equal(compare("base.json", "zero", NULL), 2);
+	assert_int_equal(compare("zero", "base.json", NULL), 2);
+
+	/* a sparse 65 MiB file: over the 64 MiB bound, never read */
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputc('{', f), '{');
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(truncate(path, (off_t)65 << 20), 0);
+	assert_int_equal(compare("base.json", "big.json", NULL), 2);
 }
 
 int main(void)
@@ -181,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_disagree_regression),
 		cmocka_unit_test(test_latency_regression),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_hostile_input),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

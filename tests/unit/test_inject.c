@@ -282,6 +282,62 @@ static void test_keys(void **state)
 	assert_int_equal(inject_set_kv(&c, "delay", why, sizeof(why)), -1);
 }
 
+/*
+ * Issue 15: %u took "-1" (as 4294967295) and dm_flakey's feature text was
+ * cut at 200 bytes while the word count in front was not.
+ */
+static void test_hostile_values(void **state)
+{
+	struct inject_conf c;
+	char why[256], kv[300];
+	size_t n;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=1,-1,1", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "INTERVAL"));
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=-1,1,1", why, sizeof(why)), -1);
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=1,+1,1", why, sizeof(why)), -1);
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=1,1,-2", why, sizeof(why)), -1);
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=1,4294967297,1", why, sizeof(why)),
+	    -1);
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=1,1,1,", why, sizeof(why)), -1);
+	assert_int_equal(
+	    inject_set_kv(&c, "fail_request=7,3,2", why, sizeof(why)), 0);
+	assert_int_equal(c.fr_probability, 7);
+	assert_int_equal(c.fr_interval, 3);
+	assert_int_equal(c.fr_times, 2);
+
+	assert_int_equal(inject_set_kv(&c,
+				       "dm_flakey=1,1,corrupt_bio_byte:-1:w:"
+				       "1:1",
+				       why, sizeof(why)),
+			 -1);
+	assert_int_equal(inject_set_kv(&c,
+				       "dm_flakey=1,1,corrupt_bio_byte:1:w:"
+				       "1:-1",
+				       why, sizeof(why)),
+			 -1);
+	assert_int_equal(inject_set_kv(&c,
+				       "dm_flakey=1,1,corrupt_bio_byte:1:w:"
+				       "256:0",
+				       why, sizeof(why)),
+			 -1);
+	/* 9 x 25 bytes of features: more than the table text holds */
+	n = (size_t)snprintf(kv, sizeof(kv), "dm_flakey=1,1");
+	while (n + 25 < sizeof(kv) - 1 && n < 240)
+		n += (size_t)snprintf(kv + n, sizeof(kv) - n,
+				      ",corrupt_bio_byte:1:w:1:1");
+	assert_int_equal(inject_set_kv(&c, kv, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "longer than"));
+}
+
 static void test_workload_keys(void **state)
 {
 	struct workload wl;
@@ -319,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_probability_and_range),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_workload_keys),
+		cmocka_unit_test(test_hostile_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -406,7 +406,7 @@ static void test_named_seed_plan(void **state)
 	}
 	if (workload_parse_file(path, &wl, err, sizeof(err)))
 		fail_msg("%s", err);
-	workload_scale(&wl, 0.05);
+	assert_int_equal(workload_scale(&wl, 0.05, NULL, 0), 0);
 	assert_int_equal(plan_build(&wl, 1, &p), 0);
 	assert_int_equal(p.nstages, 2);
 	for (i = 0; i < p.nops; i++) {
@@ -573,6 +573,19 @@ static void test_oplog_bad(void **state)
 		  "len=0 flags=0 at=0\n",
 		  2, "duplicate key 'job'" },
 		{ "frob 1\n", 2, "expected 'op ID" },
+		/* issue 15: 2^64 - 1 passed and failed only at run time */
+		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 "
+		  "off=18446744073709551615 len=4096 flags=0 at=0\n",
+		  2, "off + len or grow beyond" },
+		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 off=0 "
+		  "len=18446744073709551615 flags=0 at=0\n",
+		  2, "off + len or grow beyond" },
+		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 "
+		  "off=17592186044416 len=4096 flags=0 at=0\n",
+		  2, "off + len or grow beyond" },
+		{ "op 1 job=0 ctx=0 stage=0 kind=truncate file=0 off=0 len=0 "
+		  "flags=0 at=0 grow=18446744073709551615\n",
+		  2, "off + len or grow beyond" },
 		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=0 "
 		  "flags=0 at=0 junk\n",
 		  2, "expected key=value" },
@@ -651,6 +664,9 @@ static void test_oplog_bad(void **state)
 	assert_int_equal(p.nstreams, 1);
 	assert_int_equal(p.nstages, 1);
 	assert_string_equal(p.workload, "w");
+	/* each op's line, for run's path:line errors */
+	assert_non_null(p.line);
+	assert_int_equal(p.line[0], 2);
 	plan_free(&p);
 	assert_int_equal(
 	    plan_read_oplog("/nonexistent/oplog", &p, err, sizeof(err)), -1);

@@ -211,7 +211,8 @@ static const struct {
 	{ "bad-dup-section.job", 5, "duplicate section [a]" },
 	{ "bad-outside.job", 2, "outside a section" },
 	{ "bad-global-key.job", 3,
-	  "iodepht: unknown key 'iodepht' in [global] (did you mean 'iodepth'?)" },
+	  "iodepht: unknown key 'iodepht' in [global] (did you mean "
+	  "'iodepth'?)" },
 	{ "bad-key-for-type.job", 4,
 	  "bs: key 'bs' is not valid for type=truncate" },
 	{ "bad-file-index.job", 5, "file: file=3 but nrfiles=2" },
@@ -256,11 +257,16 @@ static void test_bad_strings(void **state)
 	static const struct {
 		const char *text, *want;
 	} c[] = {
-		{ "[j]\ntype=io\nrwmixread=101\n", "x:3: rwmixread: bad value '101'" },
-		{ "[j]\ntype=io\nbs=512-1k\n", "x:3: bs: range '512-1k' holds" },
-		{ "[j]\ntype=io\ncontexts=0\n", "x:3: contexts: bad value '0'" },
-		{ "[j]\ntype=io\nengine=posix\n", "x:3: engine: bad value 'posix'" },
-		{ "[global]\nimage_size=1m\n[j]\ntype=io\n", "x:2: image_size: bad value" },
+		{ "[j]\ntype=io\nrwmixread=101\n",
+		  "x:3: rwmixread: bad value '101'" },
+		{ "[j]\ntype=io\nbs=512-1k\n",
+		  "x:3: bs: range '512-1k' holds" },
+		{ "[j]\ntype=io\ncontexts=0\n",
+		  "x:3: contexts: bad value '0'" },
+		{ "[j]\ntype=io\nengine=posix\n",
+		  "x:3: engine: bad value 'posix'" },
+		{ "[global]\nimage_size=1m\n[j]\ntype=io\n",
+		  "x:2: image_size: bad value" },
 		{ "[global]\nimage_size=32m\nfilesize=1g\n[j]\ntype=io\n",
 		  "x:2: image_size: too small" },
 		{ "[p]\ntype=punch\noffset=random\n",
@@ -274,12 +280,15 @@ static void test_bad_strings(void **state)
 		  "x:4: keep_size: key 'keep_size' is not valid for "
 		  "type=collapse_range" },
 		{ "[j]\ntype=io\nstart_delay=1s\n",
-		  "x:3: start_delay: key 'start_delay' is not valid for type=io" },
-		{ "[j]\ntype=io\nruntime=fast\n", "x:3: runtime: bad value 'fast'" },
+		  "x:3: start_delay: key 'start_delay' is not valid for "
+		  "type=io" },
+		{ "[j]\ntype=io\nruntime=fast\n",
+		  "x:3: runtime: bad value 'fast'" },
 		{ "[]\n", "x:1: empty section name" },
 		{ "[j]\ntype=io\n=4\n", "x:3: missing key" },
 		{ "[t]\ntype=truncate\nsize=1000\n",
-		  "x:3: size: bad value '1000' (want a size, multiple of 512)" },
+		  "x:3: size: bad value '1000' (want a size, multiple of "
+		  "512)" },
 	};
 	struct workload wl;
 	char err[512];
@@ -328,7 +337,7 @@ static void test_scale(void **state)
 				  "count=7\n",
 				  "s", &wl, err, sizeof(err)))
 		fail_msg("%s", err);
-	workload_scale(&wl, 0.05);
+	assert_int_equal(workload_scale(&wl, 0.05, NULL, 0), 0);
 	/* 1g * 0.05 = 53687091.2 -> nearest 4k multiple */
 	assert_int_equal(wl.filesize, 53686272);
 	assert_int_equal(wl.filesize % 4096, 0);
@@ -356,7 +365,7 @@ static void test_scale(void **state)
 	assert_int_equal(pu->count, 1);
 
 	/* Tiny scale: sizes keep a minimum, the image holds the files. */
-	workload_scale(&wl, 0.0001);
+	assert_int_equal(workload_scale(&wl, 0.0001, NULL, 0), 0);
 	assert_true(wl.filesize >= 4096 && wl.filesize % 4096 == 0);
 	io = find_job(&wl, "w");
 	assert_true(io->size >= io->bs_max);
@@ -378,7 +387,7 @@ static void test_scale_clamps_region(void **state)
 				  "size=64m\n",
 				  "c", &wl, err, sizeof(err)))
 		fail_msg("%s", err);
-	workload_scale(&wl, 0.1);
+	assert_int_equal(workload_scale(&wl, 0.1, NULL, 0), 0);
 	j = find_job(&wl, "w");
 	assert_int_equal(j->offset % j->bs_max, 0);
 	assert_int_equal(j->size % j->bs_max, 0);
@@ -401,7 +410,7 @@ static void test_scale_unaligned_truncate(void **state)
 				  "[u]\ntype=truncate\nsize=1536\n",
 				  "u", &wl, err, sizeof(err)))
 		fail_msg("%s", err);
-	workload_scale(&wl, 0.05);
+	assert_int_equal(workload_scale(&wl, 0.05, NULL, 0), 0);
 	j = find_job(&wl, "t");
 	/* 8 MiB * 0.05 = 409.6 KiB -> 408 KiB, plus the 1536 bytes */
 	assert_int_equal(j->trunc_size, 408 * 1024 + 1536);
@@ -441,7 +450,7 @@ static void test_named_workloads(void **state)
 			if (wl.jobs[i].file != WL_ALL_FILES)
 				assert_true((unsigned)wl.jobs[i].file <
 					    wl.nrfiles);
-		workload_scale(&wl, 0.05);
+		assert_int_equal(workload_scale(&wl, 0.05, NULL, 0), 0);
 		if (plan_build(&wl, 1, &p))
 			fail_msg("%s: plan_build failed at scale 0.05",
 				 de->d_name);

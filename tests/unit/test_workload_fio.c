@@ -43,31 +43,19 @@ static void test_values(void **state)
 		int rc;
 		uint64_t v;
 	} c[] = {
-		{ "4096", 0, 4096 },
-		{ "4k", 0, 4096 },
-		{ "4K", 0, 4096 },
-		{ "4kb", 0, 4096 },
+		{ "4096", 0, 4096 },	  { "4k", 0, 4096 },
+		{ "4K", 0, 4096 },	  { "4kb", 0, 4096 },
 		{ "4ki", 0, 4000 }, /* fio, kb_base=1024: IEC names are 1000s */
-		{ "4KiB", 0, 4000 },
-		{ "1m", 0, MIB },
-		{ "1mi", 0, 1000000 },
-		{ "2g", 0, 2ull << 30 },
-		{ "1t", 0, 1ull << 40 },
-		{ "1.5k", 0, 1536 },
-		{ "0x1000", 0, 4096 },
-		{ "128*1", 0, 128 },
-		{ "4k*2", 0, 8192 },
-		{ "(1+1)*4k", 0, 8192 },
-		{ "64m/2", 0, 32 * MIB },
-		{ "10-2", 0, 8 },
-		{ " 3 + 4 * 2 ", 0, 11 },
-		{ "", -1, 0 },
-		{ "abc", -1, 0 },
-		{ "4q", -1, 0 },
-		{ "1/0", -1, 0 },
-		{ "4k 2", -1, 0 },
-		{ "0.3", -1, 0 },
-		{ "(4k", -1, 0 },
+		{ "4KiB", 0, 4000 },	  { "1m", 0, MIB },
+		{ "1mi", 0, 1000000 },	  { "2g", 0, 2ull << 30 },
+		{ "1t", 0, 1ull << 40 },  { "1.5k", 0, 1536 },
+		{ "0x1000", 0, 4096 },	  { "128*1", 0, 128 },
+		{ "4k*2", 0, 8192 },	  { "(1+1)*4k", 0, 8192 },
+		{ "64m/2", 0, 32 * MIB }, { "10-2", 0, 8 },
+		{ " 3 + 4 * 2 ", 0, 11 }, { "", -1, 0 },
+		{ "abc", -1, 0 },	  { "4q", -1, 0 },
+		{ "1/0", -1, 0 },	  { "4k 2", -1, 0 },
+		{ "0.3", -1, 0 },	  { "(4k", -1, 0 },
 		{ "2-3", -1, 0 },
 	};
 	size_t i;
@@ -137,7 +125,7 @@ static void test_globals(void **state)
 	assert_int_equal(j->rw, RW_RANDWRITE);
 	assert_int_equal(j->number_ios, MIB / 8192);
 	j = job(&wl, "b");
-	assert_int_equal(j->bs_max, 16384); /* the later [global] */
+	assert_int_equal(j->bs_max, 16384);    /* the later [global] */
 	assert_int_equal(j->rw, RW_RANDWRITE); /* still the first one's */
 	j = job(&wl, "c");
 	assert_int_equal(j->bs_max, 32768);
@@ -258,18 +246,17 @@ static void test_all_errors(void **state)
 	const char *s;
 
 	(void)state;
-	assert_int_equal(
-	    workload_parse_string("[global]\n"
-				  "ioengine=windowsaio\n"
-				  "numjob=2\n"
-				  "zonemode=zbd\n"
-				  "[j]\n"
-				  "bs=3\n"
-				  "rw=sideways\n"
-				  "random_distribution=zipf\n"
-				  "image_size=1g\n",
-				  "e.fio", &wl, err, sizeof(err)),
-	    -1);
+	assert_int_equal(workload_parse_string("[global]\n"
+					       "ioengine=windowsaio\n"
+					       "numjob=2\n"
+					       "zonemode=zbd\n"
+					       "[j]\n"
+					       "bs=3\n"
+					       "rw=sideways\n"
+					       "random_distribution=zipf\n"
+					       "image_size=1g\n",
+					       "e.fio", &wl, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "e.fio:2: ioengine: fio engine "
 				    "'windowsaio' is not supported"));
 	assert_non_null(strstr(err, "e.fio:3: numjob: unknown key 'numjob' "
@@ -326,13 +313,13 @@ static void test_time_based_scale(void **state)
 	j = job(&wl, "t");
 	assert_true(j->time_based);
 	assert_int_equal(j->number_ios, 65536);
-	workload_scale(&wl, 0.1);
+	assert_int_equal(workload_scale(&wl, 0.1, NULL, 0), 0);
 	assert_int_equal(j->runtime_ns, 10 * NSEC_PER_SEC);
 	assert_int_equal(j->number_ios, 6554);
 	workload_free(&wl);
 	/* a job with type= keeps iorace's meaning: runtime is a cap */
 	parse_ok("[t]\ntype=io\nruntime=100s\n", &wl);
-	workload_scale(&wl, 0.1);
+	assert_int_equal(workload_scale(&wl, 0.1, NULL, 0), 0);
 	assert_int_equal(wl.jobs[0].runtime_ns, 100 * NSEC_PER_SEC);
 	assert_int_equal(wl.jobs[0].number_ios, 100);
 	assert_false(wl.fio);

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Hostile input (issue 15): non-finite or huge --scale, seeds that do not
+# fit, op counts over WL_MAX_OPS and hostile compare reports are bad input
+# (exit 2 with a message naming what is wrong), not an abort after GBs of
+# allocation, a silent wrap or a bogus REGRESSION.
+. "$(dirname "$0")/../lib.sh"
+
+# run CASE EXPECTED-TEXT ARGS...: exit 2 and the text in stderr
+bad() {
+	name=$1
+	want=$2
+	shift 2
+	err=$(timeout 60 "$IORACE" "$@" 2>&1 >/dev/null)
+	expect_eq "$name exit" "$?" 2
+	case "$err" in
+	*"$want"*) pass "$name: says '$want'" ;;
+	*) fail "$name: no '$want' in: $err" ;;
+	esac
+}
+
+for s in inf nan -inf 1e9 1e12; do
+	bad "--scale $s" "bad value for --scale" run seed-truncate-dio \
+		--dry-run --scale "$s"
+done
+bad "--scale 1e5" "overflows" run seed-truncate-dio --dry-run --scale 1e5
+bad "--seed 2^64+" "bad value for --seed" run seed-truncate-dio --dry-run \
+	--seed 99999999999999999999999
+bad "--seed -1" "bad value for --seed" run seed-truncate-dio --dry-run \
+	--seed -1
+
+printf '[j]\ntype=io\nnumber_ios=4294967296\n' >"$T/ios.job"
+bad "number_ios 2^32" "job [j]: number_ios" run "$T/ios.job" --dry-run
+printf '[t]\ntype=truncate\ncount=16777216\n' >"$T/count.job"
+bad "count 2^24" "job [t]: count" run "$T/count.job" --dry-run
+# a normal workload still plans at a large but sane scale
+out=$("$IORACE" run seed-truncate-dio --dry-run --scale 3 2>&1)
+expect_eq "--scale 3 exit" "$?" 0
+case "$out" in *"ops: "*) pass "--scale 3 plans" ;; *) fail "--scale 3: $out" ;; esac
+
+printf '{"latency":{"write":{"n":1000,"p99_ns":100000}}}\n' >"$T/b.json"
+printf '{"latency":{"write":{"n":1000,"p99_ns":-9223372036854775808}}}\n' \
+	>"$T/min.json"
+printf '{"latency":{"write":{"n":1000,"p99_ns":NaN}}}\n' >"$T/nan.json"
+bad "compare p99 INT64_MIN" "not a finite number" compare "$T/b.json" \
+	"$T/min.json"
+bad "compare p99 NaN" "not a finite number" compare "$T/b.json" \
+	"$T/nan.json"
+bad "compare /dev/zero" "not a regular file" compare "$T/b.json" /dev/zero
+done_
