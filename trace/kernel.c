@@ -8,9 +8,11 @@
  *  - event names are the tracefs names without the system
  *    (ext4_ext_map_blocks_exit, iomap_dio_complete, jbd2_end_commit, ...);
  *  - fields: tid (common_pid), then every field of the tracefs format in
- *    order; integers as int64 (unsigned 64-bit values keep their bits, so
- *    sector = -1 is ~0), char arrays and __data_loc strings as strings,
- *    other arrays as hex strings; dev is the kernel's (major << 20 | minor);
+ *    order (a format field named tid, jbd2_run_stats' transaction id, is
+ *    called transaction as in the other jbd2 events); integers as int64
+ * (unsigned 64-bit values keep their bits, so sector = -1 is ~0), char arrays
+ * and __data_loc strings as strings, other arrays as hex strings; dev is the
+ * kernel's (major << 20 | minor);
  *  - one stream per CPU, the packet context cpu_id says which;
  *  - lost events: packet events_discarded (babeltrace2 reports them as
  *    discarded events) and, per CPU at the stop time, an event
@@ -278,7 +280,9 @@ static struct kclass *get_class(struct kctx *c, struct tep_event *ev)
 	n = 1;
 	for (f = ev->format.fields; f; f = f->next, n++) {
 		k->f[n] = f;
-		names[n] = f->name;
+		/* jbd2_run_stats' own tid is its transaction: the name the
+		 * other jbd2 events give it, not the thread's */
+		names[n] = strcmp(f->name, "tid") ? f->name : "transaction";
 		k->types[n] =
 		    (f->flags & (TEP_FIELD_IS_STRING | TEP_FIELD_IS_ARRAY |
 				 TEP_FIELD_IS_DYNAMIC))

@@ -46,6 +46,9 @@
 	X(jbd2, jbd2_commit_locking, JBD2_COMMIT_LOCKING)                      \
 	X(jbd2, jbd2_commit_flushing, JBD2_COMMIT_FLUSHING)                    \
 	X(jbd2, jbd2_commit_logging, JBD2_COMMIT_LOGGING)                      \
+	/* just before j_commit_sequence moves: a waiter may return before */  \
+	/* jbd2_end_commit is traced */                                        \
+	X(jbd2, jbd2_run_stats, JBD2_RUN_STATS)                                \
 	X(jbd2, jbd2_end_commit, JBD2_END_COMMIT)                              \
 	X(block, block_rq_issue, BLOCK_RQ_ISSUE)                               \
 	X(block, block_rq_complete, BLOCK_RQ_COMPLETE)

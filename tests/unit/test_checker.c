@@ -21,7 +21,7 @@
 
 #define INO 12
 #define DEV 7340032
-#define MS 1000000ull
+#define MS  1000000ull
 
 static struct ck_classes *cc;
 static struct ck_session *ses;
@@ -87,8 +87,8 @@ static void dio_write(uint64_t t0, bool convert_late)
 	   I(INO), "pos", I(0), "count", I(4096), "ki_flags",
 	   I((1 << 17) | (1 << 18)), NULL);
 	ev(t0 + 200, "ext4_ext_map_blocks_exit", "tid", I(100), "dev", I(DEV),
-	   "ino", I(INO), "flags", I(0xb), "lblk", I(0), "len", I(1),
-	   "mflags", I(0x830), "ret", I(1), NULL);
+	   "ino", I(INO), "flags", I(0xb), "lblk", I(0), "len", I(1), "mflags",
+	   I(0x830), "ret", I(1), NULL);
 	if (!convert_late)
 		ev(t0 + 300, "ext4_ext_handle_unwritten_extents", "tid", I(50),
 		   "dev", I(DEV), "ino", I(INO), "flags", I(0x433), "lblk",
@@ -107,28 +107,28 @@ static void dio_write(uint64_t t0, bool convert_late)
 /* Read op 2 of sector 0..7; cls/gen describe what it returned. */
 static void read_back(uint64_t t0, int cls, uint64_t gen)
 {
-	ev(t0, "iorace:op_submit", "id", I(2), "kind", I(OP_READ), "file",
-	   I(0), "inode", I(INO), "off", I(0), "len", I(4096), "flags",
-	   I(OPF_DIRECT), "t", I(t0), NULL);
-	ev(t0 + MS, "iorace:op_complete", "id", I(2), "kind", I(OP_READ),
-	   "res", I(4096), "t", I(t0 + MS), NULL);
-	ev(t0 + MS + 10, "iorace:read_run", "id", I(2), "sector", I(0),
-	   "nsect", I(8), "cls", I(cls), "file_seen", I(0), "gen", I(gen),
-	   "sector_seen", I(0), NULL);
+	ev(t0, "iorace:op_submit", "id", I(2), "kind", I(OP_READ), "file", I(0),
+	   "inode", I(INO), "off", I(0), "len", I(4096), "flags", I(OPF_DIRECT),
+	   "t", I(t0), NULL);
+	ev(t0 + MS, "iorace:op_complete", "id", I(2), "kind", I(OP_READ), "res",
+	   I(4096), "t", I(t0 + MS), NULL);
+	ev(t0 + MS + 10, "iorace:read_run", "id", I(2), "sector", I(0), "nsect",
+	   I(8), "cls", I(cls), "file_seen", I(0), "gen", I(gen), "sector_seen",
+	   I(0), NULL);
 }
 
 /* Truncate (op 3) of the file; with a DIO (pos 8192) racing it or not. */
 static void truncate_op(uint64_t t0, bool racing_dio)
 {
 	if (racing_dio)
-		ev(t0 - 500, "iomap_dio_rw_begin", "tid", I(101), "dev",
-		   I(DEV), "ino", I(INO), "pos", I(8192), "count", I(4096),
-		   "ki_flags", I((1 << 17) | (1 << 18)), NULL);
+		ev(t0 - 500, "iomap_dio_rw_begin", "tid", I(101), "dev", I(DEV),
+		   "ino", I(INO), "pos", I(8192), "count", I(4096), "ki_flags",
+		   I((1 << 17) | (1 << 18)), NULL);
 	ev(t0, "iorace:op_submit", "id", I(3), "kind", I(OP_TRUNCATE), "file",
-	   I(0), "inode", I(INO), "off", I(0), "len", I(0), "flags", I(0),
-	   "t", I(t0), NULL);
-	ev(t0 + 100, "ext4_truncate_enter", "tid", I(102), "dev", I(DEV),
-	   "ino", I(INO), "blocks", I(8), NULL);
+	   I(0), "inode", I(INO), "off", I(0), "len", I(0), "flags", I(0), "t",
+	   I(t0), NULL);
+	ev(t0 + 100, "ext4_truncate_enter", "tid", I(102), "dev", I(DEV), "ino",
+	   I(INO), "blocks", I(8), NULL);
 	if (racing_dio)
 		ev(t0 + 150, "iomap_dio_complete", "tid", I(50), "dev", I(DEV),
 		   "ino", I(INO), "pos", I(12288), "ret", I(4096), "ki_flags",
@@ -139,19 +139,26 @@ static void truncate_op(uint64_t t0, bool racing_dio)
 	   "res", I(0), "t", I(t0 + MS), NULL);
 }
 
-/* fsync (op 4) after a metadata change; commit inside it or not. */
-static void fsync_op(uint64_t t0, bool commit)
+/*
+ * fsync (op 4) after a metadata change; commit inside it or not. With
+ * run_stats, the commit's jbd2_run_stats comes inside the fsync and its
+ * jbd2_end_commit only after the fsync returned (the jbd2 thread was
+ * preempted between the two while the fsync saw the commit done).
+ */
+static void fsync_op_stats(uint64_t t0, bool commit, bool run_stats)
 {
-	ev(t0, "ext4_ext_handle_unwritten_extents", "tid", I(50), "dev",
-	   I(DEV), "ino", I(INO), "flags", I(0x433), "lblk", I(100), "len",
-	   I(1), NULL);
-	ev(t0 + MS, "iorace:op_submit", "id", I(4), "kind", I(OP_FSYNC),
-	   "file", I(0), "inode", I(INO), "off", I(0), "len", I(0), "flags",
-	   I(0), "t", I(t0 + MS), NULL);
-	ev(t0 + MS + 100, "ext4_sync_file_enter", "tid", I(103), "dev",
-	   I(DEV), "ino", I(INO), NULL);
+	ev(t0, "ext4_ext_handle_unwritten_extents", "tid", I(50), "dev", I(DEV),
+	   "ino", I(INO), "flags", I(0x433), "lblk", I(100), "len", I(1), NULL);
+	ev(t0 + MS, "iorace:op_submit", "id", I(4), "kind", I(OP_FSYNC), "file",
+	   I(0), "inode", I(INO), "off", I(0), "len", I(0), "flags", I(0), "t",
+	   I(t0 + MS), NULL);
+	ev(t0 + MS + 100, "ext4_sync_file_enter", "tid", I(103), "dev", I(DEV),
+	   "ino", I(INO), NULL);
 	ev(t0 + MS + 200, "jbd2_start_commit", "tid", I(104), "dev", I(DEV),
 	   "transaction", I(9), NULL);
+	if (run_stats)
+		ev(t0 + MS + 250, "jbd2_run_stats", "tid", I(104), "dev",
+		   I(DEV), "transaction", I(9), NULL);
 	if (commit)
 		ev(t0 + MS + 300, "jbd2_end_commit", "tid", I(104), "dev",
 		   I(DEV), "transaction", I(9), NULL);
@@ -160,12 +167,18 @@ static void fsync_op(uint64_t t0, bool commit)
 	ev(t0 + 2 * MS, "iorace:op_complete", "id", I(4), "kind", I(OP_FSYNC),
 	   "res", I(0), "t", I(t0 + 2 * MS), NULL);
 	if (!commit)
-		ev(t0 + 3 * MS, "jbd2_end_commit", "tid", I(104), "dev",
-		   I(DEV), "transaction", I(9), NULL);
+		ev(t0 + 3 * MS, "jbd2_end_commit", "tid", I(104), "dev", I(DEV),
+		   "transaction", I(9), NULL);
+}
+
+static void fsync_op(uint64_t t0, bool commit)
+{
+	fsync_op_stats(t0, commit, false);
 }
 
 struct broken {
 	bool late_convert, stale, racing_trunc, no_commit, gap, no_kernel;
+	bool stats_only; /* the commit's end is its jbd2_run_stats */
 };
 
 static void history(const struct broken *b)
@@ -190,7 +203,10 @@ static void history(const struct broken *b)
 	if (b->no_kernel)
 		return;
 	truncate_op(30 * MS, b->racing_trunc);
-	fsync_op(40 * MS, !b->no_commit);
+	if (b->stats_only)
+		fsync_op_stats(40 * MS, false, true);
+	else
+		fsync_op(40 * MS, !b->no_commit);
 }
 
 static const struct ck_inv_result *result(const char *name)
@@ -309,6 +325,17 @@ static void test_sync_commit_fails(void **state)
 	done();
 }
 
+/* A fsync that returns between jbd2_run_stats and jbd2_end_commit passes. */
+static void test_sync_commit_run_stats(void **state)
+{
+	struct broken b = { .stats_only = true };
+
+	(void)state;
+	history(&b);
+	assert_int_equal(result("sync_commit")->status, CK_PASS);
+	done();
+}
+
 static void test_seq_gap_inconclusive(void **state)
 {
 	struct broken b = { .gap = true };
@@ -362,8 +389,7 @@ static void test_no_kernel_not_applicable(void **state)
 	(void)state;
 	history(&b);
 	assert_int_equal(result("oracle")->status, CK_PASS);
-	assert_int_equal(result("conversion_before_completion")->status,
-			 CK_NA);
+	assert_int_equal(result("conversion_before_completion")->status, CK_NA);
 	assert_int_equal(result("extent_ops_wait_dio")->status, CK_NA);
 	assert_int_equal(result("sync_commit")->status, CK_NA);
 	done();
@@ -498,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_conversion_fails),
 		cmocka_unit_test(test_truncate_wait_fails),
 		cmocka_unit_test(test_sync_commit_fails),
+		cmocka_unit_test(test_sync_commit_run_stats),
 		cmocka_unit_test(test_seq_gap_inconclusive),
 		cmocka_unit_test(test_gap_hides_failure),
 		cmocka_unit_test(test_no_kernel_not_applicable),
