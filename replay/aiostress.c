@@ -125,10 +125,14 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 				for (tok = strtok_r(dup, ",", &sv); tok;
 				     tok = strtok_r(NULL, ",", &sv)) {
 					if (!strchr(tok, '=')) {
+						char bad[64];
+
+						snprintf(bad, sizeof(bad), "%s",
+							 tok);
 						free(dup);
 						FAIL("--racing: '%s' is not "
 						     "KEY=VALUE",
-						     tok);
+						     bad);
 					}
 					bput(&races, "%s\n", tok);
 				}
