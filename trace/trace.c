@@ -572,10 +572,33 @@ static int lttng_kernel_events(void)
 	return 0;
 }
 
+/*
+ * The lttng client keeps its state (.lttngrc, the "current session") in
+ * $LTTNG_HOME, else $HOME: `lttng create` fails where HOME is read-only,
+ * as under vng as root (HOME=/root on the host's read-only root). Every
+ * lttng command iorace runs names its session, so unless the user chose
+ * an LTTNG_HOME, the client's state goes to the run dir, and the user's
+ * own ~/.lttngrc is never touched.
+ */
+static void lttng_home_set(void)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (getenv("LTTNG_HOME"))
+		return;
+	snprintf(dir, sizeof(dir), "%s", st.trace_dir);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = 0;
+	setenv("LTTNG_HOME", dir, 1);
+}
+
 static int ust_start(void)
 {
 	char out[PATH_MAX + 16], filter[64];
 
+	lttng_home_set();
 	users_join();
 	if (!sessiond_running() && start_sessiond())
 		return -1;
