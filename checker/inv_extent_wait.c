@@ -107,9 +107,9 @@ static const enum ck_evid ek_event[EK_N] = {
  */
 static int ek_of_op(int kind)
 {
-	const char *n = kind >= 0 && kind < OP_NKINDS
-			    ? op_kind_name((enum op_kind)kind)
-			    : NULL;
+	const char *n = kind >= 0 && kind < OP_NKINDS ?
+				op_kind_name((enum op_kind)kind) :
+				NULL;
 	int k;
 
 	for (k = 0; n && k < EK_N; k++)
@@ -230,12 +230,12 @@ static void dio_complete(struct tw_state *s, struct fstate *fs,
 		const struct ck_event *tr = &s->truncs[fs->d[hit].trunc];
 
 		e = ck_evidence_add(
-		    s->r,
-		    "DIO write at %" PRIu64 "+%" PRIu64 " on ino %" PRIu64
-		    " was in flight in the kernel when %s began and "
-		    "completed %" PRIu64 " ns after it",
-		    fs->d[hit].pos, fs->d[hit].count, ck_u(ev, FK_INO),
-		    ck_evid_name(ck_id(tr)), ev->t - tr->t);
+			s->r,
+			"DIO write at %" PRIu64 "+%" PRIu64 " on ino %" PRIu64
+			" was in flight in the kernel when %s began and "
+			"completed %" PRIu64 " ns after it",
+			fs->d[hit].pos, fs->d[hit].count, ck_u(ev, FK_INO),
+			ck_evid_name(ck_id(tr)), ev->t - tr->t);
 		ck_evidence_cite(e, &fs->d[hit].begin);
 		ck_evidence_cite(e, tr);
 		ck_evidence_cite(e, ev);
@@ -293,12 +293,12 @@ static void fail61(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
 	const struct ck_event *kop = &s->trop[p->anchor];
 
 	e = ck_evidence_add(
-	    &s->r61,
-	    "DIO write %" PRIu64 " (ino %" PRIu64 " blocks %" PRIu64 "-%" PRIu64
-	    ") was in the kernel when %s passed its DIO wait "
-	    "(%s); %s %" PRIu64 " ns after it",
-	    w->id, w->ino, w->b0, w->b1, ek_name[s->trkind[p->anchor]],
-	    ck_evid_name(ck_id(tr)), what, ev->t - tr->t);
+		&s->r61,
+		"DIO write %" PRIu64 " (ino %" PRIu64 " blocks %" PRIu64
+		"-%" PRIu64 ") was in the kernel when %s passed its DIO wait "
+		"(%s); %s %" PRIu64 " ns after it",
+		w->id, w->ino, w->b0, w->b1, ek_name[s->trkind[p->anchor]],
+		ck_evid_name(ck_id(tr)), what, ev->t - tr->t);
 	if (op)
 		ck_op_cite(e, op, false);
 	ck_evidence_cite(e, &w->begin);
@@ -335,8 +335,8 @@ static void anchor61(struct tw_state *s, struct ck_ctx *ctx,
 		    w->b1 < start || w->b0 > end)
 			continue;
 		s->inflight61++;
-		fill =
-		    w->ext_full ? 0 : ck_kw_fill_from_map(&s->kw, &s->kw.v[wi]);
+		fill = w->ext_full ? 0 :
+				     ck_kw_fill_from_map(&s->kw, &s->kw.v[wi]);
 		if (!w->started && fill < 0) {
 			/* a hole: no DIO was writing there, it comes later */
 			s->later61++;
@@ -385,9 +385,9 @@ static void event61(struct tw_state *s, struct ck_ctx *ctx,
 		uint64_t sector = ck_u(ev, FK_SECTOR);
 		uint64_t nr = ck_u(ev, FK_NR_SECTOR), t_issue = 0;
 		const char *rwbs =
-		    ck_has(ev, FK_RWBS)
-			? (const char *)(uintptr_t)ck_u(ev, FK_RWBS)
-			: NULL;
+			ck_has(ev, FK_RWBS) ?
+				(const char *)(uintptr_t)ck_u(ev, FK_RWBS) :
+				NULL;
 
 		if (!rwbs || !strchr(rwbs, 'W'))
 			return;
@@ -515,9 +515,9 @@ static void pend_add(struct tw_state *s, struct ck_ctx *ctx,
 	p->kind = k;
 	p->file = f;
 	p->b0 = k == EK_TRUNCATE ? 0 : off / bs;
-	p->b1 = k == EK_TRUNCATE || k == EK_INSERT || !len
-		    ? 0xfffffffeull
-		    : (off + len - 1) / bs;
+	p->b1 = k == EK_TRUNCATE || k == EK_INSERT || !len ?
+			0xfffffffeull :
+			(off + len - 1) / bs;
 	p->inflight = inflight_on(s, f, ev->t);
 	ck_event_copy(&p->ev, ev);
 }
@@ -667,7 +667,7 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 			struct kdio *d = &fs->d[i];
 			uint64_t b0 = d->pos / bs;
 			uint64_t b1 =
-			    (d->pos + MAX(d->count, (uint64_t)1) - 1) / bs;
+				(d->pos + MAX(d->count, (uint64_t)1) - 1) / bs;
 
 			if (x.lblk <= b1 && b0 < x.lblk + x.len && !d->t_conv)
 				d->t_conv = x.t;
@@ -746,7 +746,7 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 			 "blocks %" PRIu64 " truncate/punch/collapse ops "
 			 "removed, and when, is unknown",
 			 s->kops[EK_TRUNCATE] + s->kops[EK_PUNCH] +
-			     s->kops[EK_COLLAPSE]);
+				 s->kops[EK_COLLAPSE]);
 		return;
 	}
 	if (!r->checked && !s->unanchored61) {
@@ -776,8 +776,8 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 			 " extent ops have no kernel end in the trace "
 			 "(%" PRIu64 " of them no known blocks either)%s",
 			 r->skipped, s->inflight61, r->checked, s->unres_nomap,
-			 s->kw.rq_issued ? ""
-					 : "; no block request of the fs's "
+			 s->kw.rq_issued ? "" :
+					   "; no block request of the fs's "
 					   "device traced");
 		return;
 	}

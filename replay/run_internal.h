@@ -95,7 +95,7 @@ struct run {
 	 * trace checker's comparison leaves them out) */
 	uint64_t offline_count[F_NCLASSES];
 	struct lat lat[OP_NKINDS];
-	unsigned char *executed;	/* per plan op */
+	unsigned char *executed; /* per plan op */
 	struct held_read *held;	 /* reads not judged yet (exec.c) */
 	size_t nheld, heldcap;
 	_Atomic uint64_t next_extra_id; /* ids beyond the plan (grow, verify) */

@@ -68,9 +68,9 @@ static void extent_op(uint64_t t, enum kind k, bool anchor)
 		kev(t, OTID, kevent[k], "blocks", 8, "pad", 0, "pad2", 0);
 	else
 		kev(t, OTID, kevent[k], "offset", 8192, "len", 8192, "mode",
-		    k == K_PUNCH  ? 3
-		    : k == K_ZERO ? 16
-				  : 0);
+		    k == K_PUNCH ? 3 :
+		    k == K_ZERO	 ? 16 :
+				   0);
 	if (!anchor)
 		return;
 	switch (k) {
