@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* State shared by the runner's pieces (run.c, exec.c, report.c, tamper.c). */
+/*
+ * State shared by the runner's pieces (run.c, exec.c, report.c, kmsg.c, and
+ * verify.c, which also holds the --tamper code).
+ */
 #ifndef IORACE_RUN_INTERNAL_H
 #define IORACE_RUN_INTERNAL_H
 
