@@ -24,8 +24,8 @@ SAN_MAIN_OBJ := $(MAIN_SRC:%.c=$(SAN)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
-.PHONY: all check unit unit-san integration run bench deps clean format mutants \
-	coverage fuzz fuzz-smoke
+.PHONY: all check unit unit-san integration run bench deps clean format lint \
+	mutants coverage fuzz fuzz-smoke
 
 all: bin/iorace
 
@@ -55,7 +55,8 @@ $(SAN)/tests/%: tests/unit/%.c $(SAN_LIB_OBJ)
 
 -include $(shell find $(BUILD) $(SAN) -name '*.d' 2>/dev/null)
 
-# make check: unit tests (plain and ASan+UBSan), then integration tests.
+# make check: unit tests (plain and ASan+UBSan), the style checks of make lint,
+# then integration tests.
 # Each step prints its own result lines; tests/run-all sums them up into the
 # closing "N passed, N failed".
 check: bin/iorace bin/iorace-san $(UNIT_BIN) $(SAN_UNIT_BIN)
@@ -142,6 +143,12 @@ fuzz-smoke: $(FUZZ_BIN)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# make lint: clang-format --dry-run --Werror over the C and shellcheck over
+# the shell scripts (tests/style); make check runs both as tests.
+lint:
+	@rc=0; tests/style clang-format || rc=1; tests/style shellcheck || rc=1; \
+	exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(SAN) $(FUZZ) bin

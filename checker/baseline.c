@@ -34,9 +34,9 @@ double bl_binom_tail(unsigned m, unsigned M, double p)
 	if (p >= 1)
 		return 1.0;
 	for (unsigned i = m; i <= M; i++)
-		sum +=
-		    exp(lgamma(M + 1.0) - lgamma(i + 1.0) -
-			lgamma(M - i + 1.0) + i * log(p) + (M - i) * log1p(-p));
+		sum += exp(lgamma(M + 1.0) - lgamma(i + 1.0) -
+			   lgamma(M - i + 1.0) + i * log(p) +
+			   (M - i) * log1p(-p));
 	return sum > 1.0 ? 1.0 : sum;
 }
 
@@ -268,7 +268,7 @@ static void add_roots(struct bl_summary *s, struct json_object *rep,
 		json_object_object_foreach(f, name, val)
 		{
 			struct bl_count *c =
-			    count_get(&s->cls, &s->ncls, &s->ccls, name);
+				count_get(&s->cls, &s->ncls, &s->ccls, name);
 			size_t i;
 
 			if (json_object_get_int64(val) <= 0)
@@ -291,7 +291,7 @@ static void add_roots(struct bl_summary *s, struct json_object *rep,
 		json_object_object_foreach(inv, name, val)
 		{
 			struct bl_count *c =
-			    count_get(&s->inv, &s->ninv, &s->cinv, name);
+				count_get(&s->inv, &s->ninv, &s->cinv, name);
 			struct json_object *st;
 			const char *sv;
 
@@ -424,15 +424,16 @@ static int parse_baseline(struct bl_summary *s, struct json_object *o,
 				struct json_object *a;
 
 				if (!json_object_object_get_ex(
-					val, metric_key[m], &a) ||
+					    val, metric_key[m], &a) ||
 				    !json_object_is_type(a, json_type_array))
 					continue;
 				for (size_t i = 0;
 				     i < json_object_array_length(a); i++)
-					lat_push(l, m,
-						 json_object_get_double(
-						     json_object_array_get_idx(
-							 a, i)));
+					lat_push(
+						l, m,
+						json_object_get_double(
+							json_object_array_get_idx(
+								a, i)));
 			}
 		}
 	}
@@ -532,18 +533,18 @@ int bl_write(const struct bl_summary *s0, const char *path)
 	o = json_object_new_object();
 	for (size_t i = 0; i < s.ncls; i++)
 		json_object_object_add(
-		    o, s.cls[i].name,
-		    json_object_new_int((int)s.cls[i].failed));
+			o, s.cls[i].name,
+			json_object_new_int((int)s.cls[i].failed));
 	json_object_object_add(root, "findings", o);
 	o = json_object_new_object();
 	for (size_t i = 0; i < s.ninv; i++) {
 		struct json_object *c = json_object_new_object();
 
 		json_object_object_add(
-		    c, "failed", json_object_new_int((int)s.inv[i].failed));
+			c, "failed", json_object_new_int((int)s.inv[i].failed));
 		json_object_object_add(
-		    c, "inconclusive",
-		    json_object_new_int((int)s.inv[i].inconclusive));
+			c, "inconclusive",
+			json_object_new_int((int)s.inv[i].inconclusive));
 		json_object_object_add(o, s.inv[i].name, c);
 	}
 	json_object_object_add(root, "invariants", o);
@@ -558,8 +559,9 @@ int bl_write(const struct bl_summary *s0, const char *path)
 
 			for (size_t j = 0; j < s.lat[i].n[m]; j++)
 				json_object_array_add(
-				    a, json_object_new_int64(
-					   (int64_t)llround(s.lat[i].v[m][j])));
+					a,
+					json_object_new_int64((int64_t)llround(
+						s.lat[i].v[m][j])));
 			json_object_object_add(k, metric_key[m], a);
 		}
 		json_object_object_add(o, s.lat[i].kind, k);
@@ -574,12 +576,12 @@ int bl_write(const struct bl_summary *s0, const char *path)
 	json_object_object_add(root, "tool", json_object_new_string("iorace"));
 	json_object_object_add(root, "version", json_object_new_int(1));
 	json_object_object_add(
-	    root, "workload",
-	    json_object_new_string(s.workload ? s.workload : ""));
+		root, "workload",
+		json_object_new_string(s.workload ? s.workload : ""));
 	r = json_object_to_file_ext(path, root,
 				    JSON_C_TO_STRING_PRETTY |
-					JSON_C_TO_STRING_SPACED |
-					JSON_C_TO_STRING_NOSLASHESCAPE);
+					    JSON_C_TO_STRING_SPACED |
+					    JSON_C_TO_STRING_NOSLASHESCAPE);
 	json_object_put(root);
 	free(s.cls);
 	free(s.inv);
@@ -704,8 +706,9 @@ static unsigned lat_rows(FILE *out, const struct bl_summary *b,
 				snprintf(ns, sizeof(ns), "%.1fus", nmed / 1e3);
 				snprintf(rs, sizeof(rs), "%.2f", ratio);
 				if (nn >= 3) {
-					p = bl_mann_whitney(
-					    lb->v[m], nb, ln->v[m], nn, &exact);
+					p = bl_mann_whitney(lb->v[m], nb,
+							    ln->v[m], nn,
+							    &exact);
 					snprintf(ps, sizeof(ps), "U %s p=%.3g",
 						 exact ? "exact" : "approx", p);
 					r = p < alpha && ratio >= BL_MIN_RATIO;
@@ -776,26 +779,25 @@ int bl_compare(const char *base, const char *new_, bool quiet)
 
 static void baseline_usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: iorace baseline WORKLOAD|FILE --out DIR [options]\n"
-	    "\n"
-	    "Runs the workload N times (seeds S, S+1, ...) into DIR/run-K\n"
-	    "and writes DIR/baseline.json: per finding class and invariant\n"
-	    "the failing run counts, per op kind the per-run p50/p99. Commit\n"
-	    "it; `iorace compare DIR/baseline.json NEW` tests NEW against it.\n"
-	    "\n"
-	    "  -o, --out DIR        required\n"
-	    "  -n, --repeat N       runs (default 10)\n"
-	    "  -s, --seed S         first seed (default 1)\n"
-	    "  -S, --scale F        (default 1)\n"
-	    "  -e, --engine E       as for iorace run\n"
-	    "  -i, --inject KEY=VAL as for iorace run; repeatable\n"
-	    "      --watchdog DUR, --base-dir DIR, --no-trace, --no-progress\n"
-	    "  -v, --verbose\n"
-	    "\n"
-	    "exit status: 0 baseline written (failing runs are recorded in\n"
-	    "it), 2 bad usage, else the status of the run that broke.\n");
+	fprintf(f,
+		"usage: iorace baseline WORKLOAD|FILE --out DIR [options]\n"
+		"\n"
+		"Runs the workload N times (seeds S, S+1, ...) into DIR/run-K\n"
+		"and writes DIR/baseline.json: per finding class and invariant\n"
+		"the failing run counts, per op kind the per-run p50/p99. Commit\n"
+		"it; `iorace compare DIR/baseline.json NEW` tests NEW against it.\n"
+		"\n"
+		"  -o, --out DIR        required\n"
+		"  -n, --repeat N       runs (default 10)\n"
+		"  -s, --seed S         first seed (default 1)\n"
+		"  -S, --scale F        (default 1)\n"
+		"  -e, --engine E       as for iorace run\n"
+		"  -i, --inject KEY=VAL as for iorace run; repeatable\n"
+		"      --watchdog DUR, --base-dir DIR, --no-trace, --no-progress\n"
+		"  -v, --verbose\n"
+		"\n"
+		"exit status: 0 baseline written (failing runs are recorded in\n"
+		"it), 2 bad usage, else the status of the run that broke.\n");
 }
 
 int baseline_main(int argc, char **argv)
@@ -925,10 +927,10 @@ int baseline_main(int argc, char **argv)
 	return EXIT_CLEAN;
 bad:
 	msg("baseline: bad value for --%s: '%s'",
-	    c == 's'   ? "seed"
-	    : c == 'S' ? "scale"
-	    : c == 'n' ? "repeat"
-		       : "watchdog",
+	    c == 's' ? "seed" :
+	    c == 'S' ? "scale" :
+	    c == 'n' ? "repeat" :
+		       "watchdog",
 	    optarg);
 	return EXIT_USAGE;
 }

@@ -35,11 +35,16 @@ enum ck_evid {
 	EV_READ_RUN,
 	EV_INJECT,
 	EV_WATCHDOG,
-	/* kernel: the recorder's table, trace/kevents.h */
+// clang-format off
+	/*
+	 * kernel: the recorder's table, trace/kevents.h (not clang-formatted:
+	 * it cannot see that the X-macro expands to enumerators)
+	 */
 #define CK_KEV_ID(sys, name, id) EV_##id,
 	TR_KEVENTS(CK_KEV_ID)
 #undef CK_KEV_ID
 	EV_KERNEL_STATS, /* iorace_kernel_stats: per-CPU lost counts */
+	// clang-format on
 	EV_NKNOWN,
 };
 #define EV_FIRST_KERNEL EV_EXT4_HANDLE_UNWRITTEN
@@ -108,8 +113,8 @@ struct ck_class {
 
 struct ck_event {
 	const struct ck_class *cls;
-	uint64_t t; /* raw clock value: CLOCK_MONOTONIC ns */
-	int64_t tid; /* vtid/tid context or payload, -1 when unknown */
+	uint64_t t;	 /* raw clock value: CLOCK_MONOTONIC ns */
+	int64_t tid;	 /* vtid/tid context or payload, -1 when unknown */
 	uint32_t stream; /* reader-assigned stream index */
 	uint64_t v[CK_MAX_FIELDS];
 };
@@ -118,8 +123,8 @@ struct ck_event {
 struct ck_classes;
 struct ck_classes *ck_classes_new(void);
 void ck_classes_free(struct ck_classes *cc);
-const struct ck_class *ck_class_intern(struct ck_classes *cc,
-				       const char *name, unsigned nfields,
+const struct ck_class *ck_class_intern(struct ck_classes *cc, const char *name,
+				       unsigned nfields,
 				       const char *const *fnames,
 				       const uint8_t *ftypes);
 enum ck_evid ck_evid_from_name(const char *name);
@@ -158,10 +163,10 @@ void ck_event_copy(struct ck_event *dst, const struct ck_event *src);
 struct ck_read_stats {
 	uint64_t events;
 	uint64_t ust_events, kernel_events;
-	uint64_t discarded_events; /* sum of known counts */
-	uint64_t discarded_msgs; /* discarded-events messages */
+	uint64_t discarded_events;  /* sum of known counts */
+	uint64_t discarded_msgs;    /* discarded-events messages */
 	uint64_t discarded_packets; /* sum of known counts + messages */
-	unsigned ntraces; /* dirs with a metadata file */
+	unsigned ntraces;	    /* dirs with a metadata file */
 	bool has_ust, has_kernel;
 };
 
@@ -183,7 +188,7 @@ const char *ck_status_name(enum ck_status s);
 int ck_status_from_name(const char *s);
 
 #define CK_MAX_EVIDENCE 20
-#define CK_CITE_MAX 6
+#define CK_CITE_MAX	6
 
 struct ck_cite {
 	uint64_t t;
@@ -229,7 +234,7 @@ struct ck_ctx {
 	uint64_t seed;
 	unsigned nfiles;
 	uint64_t *initial_size; /* nfiles */
-	uint64_t *inode; /* nfiles */
+	uint64_t *inode;	/* nfiles */
 	bool have_run_info;
 	char workload[64];
 	/*
@@ -282,18 +287,18 @@ struct ck_inv_ops {
  * The invariant table, in report order: X(ops symbol suffix). The array
  * ck_invariants (session.c) and CK_NINV both derive from it.
  */
-#define CK_INVARIANTS(X)                                                     \
-	X(oracle)                                                            \
-	X(conversion)                                                        \
-	X(extent_wait)                                                       \
-	X(sync_commit)                                                       \
+#define CK_INVARIANTS(X) \
+	X(oracle)        \
+	X(conversion)    \
+	X(extent_wait)   \
+	X(sync_commit)   \
 	X(completeness)
 
 #define CK_INV_DECL(n) extern const struct ck_inv_ops inv_##n##_ops;
 CK_INVARIANTS(CK_INV_DECL)
 #undef CK_INV_DECL
 /* Invariant 3's name, and the one reports before it had (compare.c). */
-#define CK_INV_EXTENT_WAIT "extent_ops_wait_dio"
+#define CK_INV_EXTENT_WAIT     "extent_ops_wait_dio"
 #define CK_INV_OLD_EXTENT_WAIT "truncate_waits_dio"
 
 #define CK_INV_IDX(n) CK_INV_IDX_##n,
@@ -304,9 +309,8 @@ enum { CK_INVARIANTS(CK_INV_IDX) CK_NINV };
 extern const struct ck_inv_ops *const ck_invariants[CK_NINV + 1];
 
 /* Add evidence (capped at CK_MAX_EVIDENCE; failures are always counted). */
-struct ck_evidence *ck_evidence_add(struct ck_inv_result *r,
-				    const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+struct ck_evidence *ck_evidence_add(struct ck_inv_result *r, const char *fmt,
+				    ...) __attribute__((format(printf, 2, 3)));
 void ck_evidence_cite(struct ck_evidence *e, const struct ck_event *ev);
 
 /* In-memory checker session: feed events in time order, then finish. */

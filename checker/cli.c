@@ -128,9 +128,10 @@ int checker_main(int argc, char **argv)
 	if (!nowrite) {
 		jo = checker_result_to_json(res);
 		snprintf(path, sizeof(path), "%s/check.json", run);
-		if (json_object_to_file_ext(path, jo,
-					    JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE))
+		if (json_object_to_file_ext(
+			    path, jo,
+			    JSON_C_TO_STRING_PRETTY |
+				    JSON_C_TO_STRING_NOSLASHESCAPE))
 			msg("check: cannot write %s", path);
 		json_object_put(jo);
 		snprintf(path, sizeof(path), "%s/junit.xml", run);

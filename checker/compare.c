@@ -341,33 +341,32 @@ static void keys_add(struct keys *k, struct json_object *o, bool inv)
 
 static void compare_usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: iorace compare [options] BASE NEW\n"
-	    "\n"
-	    "BASE and NEW are run directories or report.json/check.json "
-	    "files.\n"
-	    "If BASE is a baseline.json (iorace baseline), NEW may also be a\n"
-	    "repeat dir or a baseline, and the failure-rate and latency tests\n"
-	    "of README's \"Baselines\" apply instead of the rules below.\n"
-	    "Prints invariants, finding counts and latency percentiles side "
-	    "by\n"
-	    "side and exits 1 on a regression: an invariant that passed and "
-	    "now\n"
-	    "fails, a finding class whose count grew (DISAGREE, the online "
-	    "and\n"
-	    "trace oracles differing, included), or a p99 latency growth\n"
-	    "beyond the threshold where both sides have enough samples.\n"
-	    "\n"
-	    "options:\n"
-	    "  -t, --threshold PCT   p99 growth that counts as a regression\n"
-	    "                        (default 25)\n"
-	    "  -s, --min-samples N   samples each side needs for the latency\n"
-	    "                        rule (default 100)\n"
-	    "  -q, --quiet           print only the regressions\n"
-	    "  -h, --help            this text\n"
-	    "\n"
-	    "exit status: 0 no regression, 1 regression, 2 bad input.\n");
+	fprintf(f,
+		"usage: iorace compare [options] BASE NEW\n"
+		"\n"
+		"BASE and NEW are run directories or report.json/check.json "
+		"files.\n"
+		"If BASE is a baseline.json (iorace baseline), NEW may also be a\n"
+		"repeat dir or a baseline, and the failure-rate and latency tests\n"
+		"of README's \"Baselines\" apply instead of the rules below.\n"
+		"Prints invariants, finding counts and latency percentiles side "
+		"by\n"
+		"side and exits 1 on a regression: an invariant that passed and "
+		"now\n"
+		"fails, a finding class whose count grew (DISAGREE, the online "
+		"and\n"
+		"trace oracles differing, included), or a p99 latency growth\n"
+		"beyond the threshold where both sides have enough samples.\n"
+		"\n"
+		"options:\n"
+		"  -t, --threshold PCT   p99 growth that counts as a regression\n"
+		"                        (default 25)\n"
+		"  -s, --min-samples N   samples each side needs for the latency\n"
+		"                        rule (default 100)\n"
+		"  -q, --quiet           print only the regressions\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"exit status: 0 no regression, 1 regression, 2 bad input.\n");
 }
 
 int compare_main(int argc, char **argv)
@@ -448,16 +447,15 @@ int compare_main(int argc, char **argv)
 		const char *sb = inv_status(b.inv, k.v[i]);
 		const char *sn = inv_status(n.inv, k.v[i]);
 		bool reg =
-		    sb && sn && !strcmp(sb, "pass") && !strcmp(sn, "fail");
+			sb && sn && !strcmp(sb, "pass") && !strcmp(sn, "fail");
 
 		fprintf(out, "%-32s %-16s %-16s%s\n", k.v[i], sb ? sb : "-",
 			sn ? sn : "-", reg ? "  REGRESSION" : "");
 		if (reg) {
 			regress++;
 			if (quiet)
-				printf(
-				    "regression: invariant %s: pass -> fail\n",
-				    k.v[i]);
+				printf("regression: invariant %s: pass -> fail\n",
+				       k.v[i]);
 		}
 	}
 	keys_reset(&k);
@@ -508,11 +506,11 @@ int compare_main(int argc, char **argv)
 		int64_t b99 = num(lb, "p99_ns", NULL);
 		int64_t n99 = num(ln, "p99_ns", NULL);
 		/* in double: n99 - b99 may not fit an int64_t */
-		double growth =
-		    b99 > 0 ? 100.0 * ((double)n99 - (double)b99) / (double)b99
-			    : 0.0;
+		double growth = b99 > 0 ? 100.0 * ((double)n99 - (double)b99) /
+						  (double)b99 :
+					  0.0;
 		bool enough =
-		    lb && ln && nb >= min_samples && nn >= min_samples;
+			lb && ln && nb >= min_samples && nn >= min_samples;
 		bool reg = enough && b99 > 0 && growth > thr;
 
 		fprintf(out,

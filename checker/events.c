@@ -19,10 +19,13 @@ static const char *const evid_names[EV_NKNOWN] = {
 	[EV_READ_RUN] = "read_run",
 	[EV_INJECT] = "inject",
 	[EV_WATCHDOG] = "watchdog",
+// clang-format off
+	/* not clang-formatted: the X-macro expands to initialisers */
 #define CK_KEV_NAME(sys, name, id) [EV_##id] = #name,
 	TR_KEVENTS(CK_KEV_NAME)
 #undef CK_KEV_NAME
 	[EV_KERNEL_STATS] = "iorace_kernel_stats",
+	// clang-format on
 };
 
 static const char *const fkey_names[FK_NKEYS] = {
@@ -132,8 +135,8 @@ void ck_classes_free(struct ck_classes *cc)
 	free(cc);
 }
 
-static bool class_same(const struct ck_class *c, const char *name,
-		       unsigned nf, const char *const *fn, const uint8_t *ft)
+static bool class_same(const struct ck_class *c, const char *name, unsigned nf,
+		       const char *const *fn, const uint8_t *ft)
 {
 	unsigned i;
 
@@ -146,8 +149,8 @@ static bool class_same(const struct ck_class *c, const char *name,
 	return true;
 }
 
-const struct ck_class *ck_class_intern(struct ck_classes *cc,
-				       const char *name, unsigned nfields,
+const struct ck_class *ck_class_intern(struct ck_classes *cc, const char *name,
+				       unsigned nfields,
 				       const char *const *fnames,
 				       const uint8_t *ftypes)
 {
@@ -200,8 +203,9 @@ void ck_event_format(const struct ck_event *ev, char *buf, size_t len)
 		case CKF_STR:
 			n = snprintf(buf + o, len - o, "%s%s=\"%s\"", sep,
 				     c->fname[i],
-				     ev->v[i] ? (const char *)(uintptr_t)ev->v[i]
-					      : "?");
+				     ev->v[i] ?
+					     (const char *)(uintptr_t)ev->v[i] :
+					     "?");
 			break;
 		case CKF_OTHER:
 			n = 0;
@@ -248,8 +252,8 @@ int ck_status_from_name(const char *s)
 	return -1;
 }
 
-struct ck_evidence *ck_evidence_add(struct ck_inv_result *r,
-				    const char *fmt, ...)
+struct ck_evidence *ck_evidence_add(struct ck_inv_result *r, const char *fmt,
+				    ...)
 {
 	struct ck_evidence *e;
 	va_list ap;

@@ -10,17 +10,17 @@
 #include "checker/checker.h"
 
 /* EXT4_GET_BLOCKS_* as printed by ext4_ext_map_blocks_* / handle_unwritten */
-#define K_GB_CREATE 0x0001u
-#define K_GB_UNWRIT 0x0002u
-#define K_GB_PRE_IO 0x0008u
+#define K_GB_CREATE  0x0001u
+#define K_GB_UNWRIT  0x0002u
+#define K_GB_PRE_IO  0x0008u
 #define K_GB_CONVERT 0x0010u
 /* EXT4_MAP_* in map_blocks_exit mflags */
-#define K_MAP_NEW (1u << 5)
+#define K_MAP_NEW	(1u << 5)
 #define K_MAP_UNWRITTEN (1u << 11)
 /* kiocb flags in iomap_dio_* ki_flags */
-#define K_IOCB_DSYNC 0x2u
+#define K_IOCB_DSYNC  0x2u
 #define K_IOCB_DIRECT (1u << 17)
-#define K_IOCB_WRITE (1u << 18)
+#define K_IOCB_WRITE  (1u << 18)
 
 /* One extent event: [lblk, lblk + len) fs blocks of inode at time t. */
 struct ck_xent {
@@ -86,7 +86,7 @@ struct ck_kwrite {
 	uint32_t file;
 	uint64_t ino;
 	uint64_t off, len; /* bytes */
-	uint64_t b0, b1; /* fs blocks of the op */
+	uint64_t b0, b1;   /* fs blocks of the op */
 	uint64_t t_submit; /* trace time of op_submit */
 	uint64_t t_kbegin; /* first map event of the thread for it; 0 none */
 	uint64_t next, relook; /* lblk a continuation may start at */
@@ -104,7 +104,7 @@ struct ck_kwrite {
 		uint64_t lblk, pblk, len;
 		bool unwritten;
 	} ext[CK_KW_EXT];
-	struct ck_xent umap; /* first unwritten mapping, for evidence */
+	struct ck_xent umap;   /* first unwritten mapping, for evidence */
 	struct ck_event begin; /* the map event that started it */
 	/*
 	 * Per block of the op, from its start on: bit 0 a block_rq_complete
@@ -115,7 +115,7 @@ struct ck_kwrite {
 
 #define CK_FM_HOLE 1u
 
-#define CK_KW_RQ 1u
+#define CK_KW_RQ   1u
 #define CK_KW_CONV 2u
 
 struct ck_kwthr;
@@ -148,7 +148,7 @@ struct ck_kwrites {
 	/* issue time of the request the last block_rq_complete ended; 0 none */
 	uint64_t rq_t_issue;
 	uint64_t started; /* records started so far */
-	uint64_t bs; /* block size b0/b1 were computed with */
+	uint64_t bs;	  /* block size b0/b1 were computed with */
 	/*
 	 * Per inode, what map exits and removals said of each fs block:
 	 * 0 unknown, CK_FM_HOLE, else device block + 2. Blocks from tail_hole
@@ -158,7 +158,7 @@ struct ck_kwrites {
 		uint64_t ino;
 		uint64_t *v;
 		uint64_t n, tail_hole;
-	} *fmap;
+	} * fmap;
 	unsigned nfmap;
 	struct ck_kwshift shift[CK_KW_SHIFT];
 	unsigned nshift;

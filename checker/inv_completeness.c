@@ -49,8 +49,10 @@ static struct thr *thr_get(struct comp_state *s, int64_t key)
 		for (j = 0; j < oc; j++) {
 			if (!old[j].used)
 				continue;
-			i = (size_t)((uint64_t)old[j].key * 0x9e3779b97f4a7c15ull >>
-				     20) & (s->cap - 1);
+			i = (size_t)((uint64_t)old[j].key *
+					     0x9e3779b97f4a7c15ull >>
+				     20) &
+			    (s->cap - 1);
 			while (s->t[i].used)
 				i = (i + 1) & (s->cap - 1);
 			s->t[i] = old[j];
@@ -83,19 +85,21 @@ static void comp_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		t->key = ev->tid >= 0 ? ev->tid : -1 - (int64_t)ev->stream;
 		s->n++;
 		if (seq) {
-			e = ck_evidence_add(s->r,
-					    "thread %" PRId64
-					    ": first event has sequence %" PRIu64
-					    ", not 0 (events lost)",
-					    t->key, seq);
+			e = ck_evidence_add(
+				s->r,
+				"thread %" PRId64
+				": first event has sequence %" PRIu64
+				", not 0 (events lost)",
+				t->key, seq);
 			ck_evidence_cite(e, ev);
 		}
 	} else if (seq != t->last + 1) {
-		e = ck_evidence_add(s->r,
-				    "thread %" PRId64 ": sequence jumps from %" PRIu64
-				    " to %" PRIu64 " (%s)",
-				    t->key, t->last, seq,
-				    seq > t->last ? "events lost" : "reordered");
+		e = ck_evidence_add(
+			s->r,
+			"thread %" PRId64 ": sequence jumps from %" PRIu64
+			" to %" PRIu64 " (%s)",
+			t->key, t->last, seq,
+			seq > t->last ? "events lost" : "reordered");
 		ck_evidence_cite(e, &t->ev);
 		ck_evidence_cite(e, ev);
 	}
@@ -116,11 +120,13 @@ static void comp_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 		o += (size_t)snprintf(why + o, sizeof(why) - o,
 				      "%" PRIu64 " sequence numbers missing; ",
 				      ctx->seq_gaps);
-	if (rs->discarded_msgs || rs->discarded_events || rs->discarded_packets) {
+	if (rs->discarded_msgs || rs->discarded_events ||
+	    rs->discarded_packets) {
 		e = ck_evidence_add(r,
 				    "tracer reported %" PRIu64
 				    " discarded-events messages (%" PRIu64
-				    " events) and %" PRIu64 " discarded packets",
+				    " events) and %" PRIu64
+				    " discarded packets",
 				    rs->discarded_msgs, rs->discarded_events,
 				    rs->discarded_packets);
 		(void)e;
@@ -141,7 +147,8 @@ static void comp_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 		 * is every invariant that would have needed them.
 		 */
 		r->status = CK_INCONCLUSIVE;
-		snprintf(r->note, sizeof(r->note), "trace lost events: %s", why);
+		snprintf(r->note, sizeof(r->note), "trace lost events: %s",
+			 why);
 		r->failed = 0;
 	} else if (!s->seq_events) {
 		r->failed = r->nev = 0;

@@ -81,8 +81,7 @@ static void kd_add_range(struct kd *k, uint64_t b0, uint64_t b1)
 		k->unw[i][1] = MAX(k->unw[i][1], b1);
 		return;
 	}
-	grow_array((void **)&k->unw, &k->unwcap, k->nunw + 1,
-		   sizeof(*k->unw));
+	grow_array((void **)&k->unw, &k->unwcap, k->nunw + 1, sizeof(*k->unw));
 	k->unw[k->nunw][0] = b0;
 	k->unw[k->nunw++][1] = b1;
 }
@@ -411,14 +410,15 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 		s->unproven++;
 	} else if (nmiss) {
 		e = ck_evidence_add(
-		    r,
-		    "DIO write %" PRIu64 " (file %u ino %" PRIu64
-		    " blocks %" PRIu64 "-%" PRIu64 ") completed with %" PRIu64
-		    " of %" PRIu64 " blocks needing conversion unconverted "
-		    "(need known from %s)",
-		    op->id, op->file, op->inode, b0, b1, nmiss, nneed,
-		    lastu ? "kernel mapping of its DIO"
-			  : "op stream: first write there");
+			r,
+			"DIO write %" PRIu64 " (file %u ino %" PRIu64
+			" blocks %" PRIu64 "-%" PRIu64
+			") completed with %" PRIu64 " of %" PRIu64
+			" blocks needing conversion unconverted "
+			"(need known from %s)",
+			op->id, op->file, op->inode, b0, b1, nmiss, nneed,
+			lastu ? "kernel mapping of its DIO" :
+				"op stream: first write there");
 		ck_op_cite(e, op, false);
 		if (lastu)
 			ck_xent_cite(e, lastu);
@@ -537,14 +537,14 @@ static void conv_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 			 s->blocks_checked, r->checked);
 		if (!ctx->kseen[EV_IOMAP_DIO_RW_BEGIN])
 			snprintf(
-			    r->note + strlen(r->note),
-			    sizeof(r->note) - strlen(r->note),
-			    " (no iomap events: %" PRIu64
-			    " matched by their thread's ext4 mapping, %" PRIu64
-			    " DIO writes had none, %" PRIu64
-			    " unconverted without their own I/O ended "
-			    "skipped)",
-			    s->kw_checked, s->unmapped, s->unproven);
+				r->note + strlen(r->note),
+				sizeof(r->note) - strlen(r->note),
+				" (no iomap events: %" PRIu64
+				" matched by their thread's ext4 mapping, %" PRIu64
+				" DIO writes had none, %" PRIu64
+				" unconverted without their own I/O ended "
+				"skipped)",
+				s->kw_checked, s->unmapped, s->unproven);
 	}
 	if (s->not_dio)
 		snprintf(r->note + strlen(r->note),

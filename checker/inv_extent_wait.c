@@ -107,9 +107,9 @@ static const enum ck_evid ek_event[EK_N] = {
  */
 static int ek_of_op(int kind)
 {
-	const char *n = kind >= 0 && kind < OP_NKINDS
-			    ? op_kind_name((enum op_kind)kind)
-			    : NULL;
+	const char *n = kind >= 0 && kind < OP_NKINDS ?
+				op_kind_name((enum op_kind)kind) :
+				NULL;
 	int k;
 
 	for (k = 0; n && k < EK_N; k++)
@@ -119,7 +119,7 @@ static int ek_of_op(int kind)
 }
 
 /* 6.1: an op event waiting for the anchor after its inode_dio_wait(). */
-struct pend61 {
+struct pend_noiomap {
 	int64_t tid;
 	uint64_t ino;
 	int kind;
@@ -147,7 +147,7 @@ struct fstate {
  * truncate/punch (submitted before it, completion not yet reaped), whose
  * kernel side (struct ck_kwrite) has not visibly ended.
  */
-struct pair61 {
+struct pair_noiomap {
 	size_t w;      /* index into kw.v */
 	size_t anchor; /* index into truncs */
 	bool started;  /* in the kernel before the anchor */
@@ -161,24 +161,30 @@ struct tw_state {
 	int *trkind;		 /* enum ew_kind of each anchor */
 	struct ck_event *trop;	 /* 6.1: the op's own event, if any */
 	size_t ntr, trcap, tkcap, tocap;
-	uint64_t kops[EK_N];	/* iorace ops submitted, per kind */
-	uint64_t kanch[EK_N];	/* op events checked (iomap path), per kind */
-	uint64_t kanch61[EK_N]; /* anchors checked (6.1 path), per kind */
-	struct pend61 *pend;
+	uint64_t kops[EK_N];  /* iorace ops submitted, per kind */
+	uint64_t kanch[EK_N]; /* op events checked (iomap path), per kind */
+	/* anchors checked (the path without iomap events, 6.1), per kind */
+	uint64_t kanch_noiomap[EK_N];
+	struct pend_noiomap *pend;
 	size_t npend, pendcap;
-	uint64_t unanchored61; /* op events with DIO in flight, no anchor */
+	/* op events with DIO in flight, no anchor */
+	uint64_t unanchored_noiomap;
 	uint64_t dio_begins, unmatched, iorace_truncs;
 	struct ck_inv_result *r;
-	/* 6.1 path: results kept apart, used when no iomap event was seen */
+	/*
+	 * The path without iomap events (6.1), the *_noiomap names: results
+	 * kept apart, used when no iomap event was seen
+	 */
 	struct ck_kwrites kw;
-	struct ck_inv_result r61;
-	struct pair61 *pr;
+	struct ck_inv_result r_noiomap;
+	struct pair_noiomap *pr;
 	size_t npr, prcap;
 	uint64_t seen_started;
 	uint64_t unres_nomap;
-	uint64_t anchors61, inflight61, done61, later61, unres61;
+	uint64_t anchors_noiomap, inflight_noiomap, done_noiomap, later_noiomap,
+		unres_noiomap;
 	bool *buffered; /* per file: a buffered write was seen */
-	unsigned n61;
+	unsigned nbuffered;
 };
 
 static void *tw_init(struct ck_ctx *ctx, struct ck_inv_result *r)
@@ -230,12 +236,12 @@ static void dio_complete(struct tw_state *s, struct fstate *fs,
 		const struct ck_event *tr = &s->truncs[fs->d[hit].trunc];
 
 		e = ck_evidence_add(
-		    s->r,
-		    "DIO write at %" PRIu64 "+%" PRIu64 " on ino %" PRIu64
-		    " was in flight in the kernel when %s began and "
-		    "completed %" PRIu64 " ns after it",
-		    fs->d[hit].pos, fs->d[hit].count, ck_u(ev, FK_INO),
-		    ck_evid_name(ck_id(tr)), ev->t - tr->t);
+			s->r,
+			"DIO write at %" PRIu64 "+%" PRIu64 " on ino %" PRIu64
+			" was in flight in the kernel when %s began and "
+			"completed %" PRIu64 " ns after it",
+			fs->d[hit].pos, fs->d[hit].count, ck_u(ev, FK_INO),
+			ck_evid_name(ck_id(tr)), ev->t - tr->t);
 		ck_evidence_cite(e, &fs->d[hit].begin);
 		ck_evidence_cite(e, tr);
 		ck_evidence_cite(e, ev);
@@ -246,16 +252,17 @@ static void dio_complete(struct tw_state *s, struct fstate *fs,
 	fs->n--;
 }
 
-static void grow61(struct tw_state *s, unsigned f)
+static void grow_buffered(struct tw_state *s, unsigned f)
 {
 	unsigned n;
 
-	if (f < s->n61)
+	if (f < s->nbuffered)
 		return;
-	n = MAX(f + 1, s->n61 * 2);
+	n = MAX(f + 1, s->nbuffered * 2);
 	s->buffered = xrealloc(s->buffered, n * sizeof(bool));
-	memset(s->buffered + s->n61, 0, (n - s->n61) * sizeof(bool));
-	s->n61 = n;
+	memset(s->buffered + s->nbuffered, 0,
+	       (n - s->nbuffered) * sizeof(bool));
+	s->nbuffered = n;
 }
 
 static void pair_del(struct tw_state *s, size_t i)
@@ -281,10 +288,10 @@ static size_t add_anchor(struct tw_state *s, const struct ck_event *ev, int k,
 	return s->ntr++;
 }
 
-static void fail61(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
-		   const struct ck_event *ev, const char *what)
+static void fail_noiomap(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
+			 const struct ck_event *ev, const char *what)
 {
-	struct pair61 *p = &s->pr[pi];
+	struct pair_noiomap *p = &s->pr[pi];
 	const struct ck_kwrite *w = &s->kw.v[p->w];
 	const struct ck_event *tr = &s->truncs[p->anchor];
 	struct ck_evidence *e;
@@ -293,12 +300,12 @@ static void fail61(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
 	const struct ck_event *kop = &s->trop[p->anchor];
 
 	e = ck_evidence_add(
-	    &s->r61,
-	    "DIO write %" PRIu64 " (ino %" PRIu64 " blocks %" PRIu64 "-%" PRIu64
-	    ") was in the kernel when %s passed its DIO wait "
-	    "(%s); %s %" PRIu64 " ns after it",
-	    w->id, w->ino, w->b0, w->b1, ek_name[s->trkind[p->anchor]],
-	    ck_evid_name(ck_id(tr)), what, ev->t - tr->t);
+		&s->r_noiomap,
+		"DIO write %" PRIu64 " (ino %" PRIu64 " blocks %" PRIu64
+		"-%" PRIu64 ") was in the kernel when %s passed its DIO wait "
+		"(%s); %s %" PRIu64 " ns after it",
+		w->id, w->ino, w->b0, w->b1, ek_name[s->trkind[p->anchor]],
+		ck_evid_name(ck_id(tr)), what, ev->t - tr->t);
 	if (op)
 		ck_op_cite(e, op, false);
 	ck_evidence_cite(e, &w->begin);
@@ -315,9 +322,9 @@ static void fail61(struct tw_state *s, struct ck_ctx *ctx, size_t pi,
  * DIOs in flight on them. Only those: a truncate to the same size removes
  * blocks past EOF without waiting for DIO (ext4_setattr, 6.1).
  */
-static void anchor61(struct tw_state *s, struct ck_ctx *ctx,
-		     const struct ck_event *ev, int f, uint64_t start,
-		     uint64_t end, int kind, const struct ck_event *op)
+static void anchor_noiomap(struct tw_state *s, struct ck_ctx *ctx,
+			   const struct ck_event *ev, int f, uint64_t start,
+			   uint64_t end, int kind, const struct ck_event *op)
 {
 	uint64_t bs = ctx->blocksize;
 	bool started;
@@ -325,8 +332,8 @@ static void anchor61(struct tw_state *s, struct ck_ctx *ctx,
 	int fill;
 
 	add_anchor(s, ev, kind, op);
-	s->kanch61[kind]++;
-	s->anchors61++;
+	s->kanch_noiomap[kind]++;
+	s->anchors_noiomap++;
 	for (i = 0; i < s->kw.nlive; i++) {
 		size_t wi = s->kw.live[i];
 		const struct ck_kwrite *w = &s->kw.v[wi];
@@ -334,34 +341,34 @@ static void anchor61(struct tw_state *s, struct ck_ctx *ctx,
 		if (w->file != (uint32_t)f || w->t_submit >= ev->t || w->done ||
 		    w->b1 < start || w->b0 > end)
 			continue;
-		s->inflight61++;
-		fill =
-		    w->ext_full ? 0 : ck_kw_fill_from_map(&s->kw, &s->kw.v[wi]);
+		s->inflight_noiomap++;
+		fill = w->ext_full ? 0 :
+				     ck_kw_fill_from_map(&s->kw, &s->kw.v[wi]);
 		if (!w->started && fill < 0) {
 			/* a hole: no DIO was writing there, it comes later */
-			s->later61++;
+			s->later_noiomap++;
 			continue;
 		}
 		if (!w->started && !fill) {
 			/* its blocks unknown: it must map them when it runs */
 			started = false;
 		} else if (fill > 0 && ck_kw_idle(&s->kw, w, bs)) {
-			s->done61++;
+			s->done_noiomap++;
 			continue;
 		} else {
 			started = true;
 		}
 		grow_array((void **)&s->pr, &s->prcap, s->npr + 1,
 			   sizeof(*s->pr));
-		s->pr[s->npr++] = (struct pair61){ .w = wi,
-						   .anchor = s->ntr - 1,
-						   .started = started };
+		s->pr[s->npr++] = (struct pair_noiomap){ .w = wi,
+							 .anchor = s->ntr - 1,
+							 .started = started };
 	}
 }
 
 /* Before the tracker sees ev: look for the end of paired DIOs. */
-static void event61(struct tw_state *s, struct ck_ctx *ctx,
-		    const struct ck_event *ev)
+static void event_noiomap(struct tw_state *s, struct ck_ctx *ctx,
+			  const struct ck_event *ev)
 {
 	enum ck_evid id = ck_id(ev);
 	struct ck_xent x;
@@ -372,7 +379,7 @@ static void event61(struct tw_state *s, struct ck_ctx *ctx,
 		for (i = s->npr; i--;) {
 			if (s->kw.v[s->pr[i].w].id != ck_u(ev, FK_ID))
 				continue;
-			s->unres61++;
+			s->unres_noiomap++;
 			if (!s->pr[i].started)
 				s->unres_nomap++;
 			pair_del(s, i);
@@ -385,9 +392,9 @@ static void event61(struct tw_state *s, struct ck_ctx *ctx,
 		uint64_t sector = ck_u(ev, FK_SECTOR);
 		uint64_t nr = ck_u(ev, FK_NR_SECTOR), t_issue = 0;
 		const char *rwbs =
-		    ck_has(ev, FK_RWBS)
-			? (const char *)(uintptr_t)ck_u(ev, FK_RWBS)
-			: NULL;
+			ck_has(ev, FK_RWBS) ?
+				(const char *)(uintptr_t)ck_u(ev, FK_RWBS) :
+				NULL;
 
 		if (!rwbs || !strchr(rwbs, 'W'))
 			return;
@@ -402,13 +409,13 @@ static void event61(struct tw_state *s, struct ck_ctx *ctx,
 			uint64_t t_a = s->truncs[s->pr[i].anchor].t;
 
 			if (!s->pr[i].started || !t_issue || t_issue >= t_a ||
-			    (w->file < s->n61 && s->buffered[w->file]) ||
+			    (w->file < s->nbuffered && s->buffered[w->file]) ||
 			    !ck_kw_sectors_overlap(w, ctx->blocksize, sector,
 						   nr, &b0, &b1))
 				continue;
-			fail61(s, ctx, i, ev,
-			       "a request on its blocks issued before "
-			       "completed");
+			fail_noiomap(s, ctx, i, ev,
+				     "a request on its blocks issued before "
+				     "completed");
 		}
 		return;
 	}
@@ -442,13 +449,13 @@ static void event61(struct tw_state *s, struct ck_ctx *ctx,
 			    !(w->done_map[b - w->b0] & CK_KW_CONV))
 				hit = true;
 		if (hit)
-			fail61(s, ctx, i, ev,
-			       "the conversion of its blocks ran");
+			fail_noiomap(s, ctx, i, ev,
+				     "the conversion of its blocks ran");
 	}
 }
 
 /* After the tracker saw ev: DIOs paired before their start. */
-static void started61(struct tw_state *s)
+static void started_noiomap(struct tw_state *s)
 {
 	size_t i;
 
@@ -458,7 +465,7 @@ static void started61(struct tw_state *s)
 	for (i = s->npr; i--;) {
 		if (s->pr[i].started || !s->kw.v[s->pr[i].w].started)
 			continue;
-		s->later61++; /* entered the kernel after the truncate */
+		s->later_noiomap++; /* entered the kernel after the truncate */
 		pair_del(s, i);
 	}
 }
@@ -491,7 +498,7 @@ static long pend_find(const struct tw_state *s, int64_t tid, uint64_t ino)
 static void pend_drop(struct tw_state *s, size_t i, bool anchored)
 {
 	if (!anchored && s->pend[i].inflight)
-		s->unanchored61++;
+		s->unanchored_noiomap++;
 	s->pend[i] = s->pend[--s->npend];
 }
 
@@ -501,7 +508,7 @@ static void pend_add(struct tw_state *s, struct ck_ctx *ctx,
 {
 	uint64_t bs = ctx->blocksize, off = ck_u(ev, FK_OFFSET);
 	uint64_t len = ck_u(ev, FK_LEN);
-	struct pend61 *p;
+	struct pend_noiomap *p;
 	long i = pend_find(s, ev->tid, ck_u(ev, FK_INO));
 
 	if (i >= 0)
@@ -515,9 +522,9 @@ static void pend_add(struct tw_state *s, struct ck_ctx *ctx,
 	p->kind = k;
 	p->file = f;
 	p->b0 = k == EK_TRUNCATE ? 0 : off / bs;
-	p->b1 = k == EK_TRUNCATE || k == EK_INSERT || !len
-		    ? 0xfffffffeull
-		    : (off + len - 1) / bs;
+	p->b1 = k == EK_TRUNCATE || k == EK_INSERT || !len ?
+			0xfffffffeull :
+			(off + len - 1) / bs;
 	p->inflight = inflight_on(s, f, ev->t);
 	ck_event_copy(&p->ev, ev);
 }
@@ -526,12 +533,12 @@ static void pend_add(struct tw_state *s, struct ck_ctx *ctx,
  * 6.1, before the tracker sees ev: an event after an op's DIO wait
  * anchors it (see the top of this file).
  */
-static void anchor_event61(struct tw_state *s, struct ck_ctx *ctx,
-			   const struct ck_event *ev)
+static void anchor_event_noiomap(struct tw_state *s, struct ck_ctx *ctx,
+				 const struct ck_event *ev)
 {
 	enum ck_evid id = ck_id(ev);
 	uint64_t ino = ck_u(ev, FK_INO);
-	struct pend61 p;
+	struct pend_noiomap p;
 	long pi;
 	int f, k;
 
@@ -553,8 +560,9 @@ static void anchor_event61(struct tw_state *s, struct ck_ctx *ctx,
 			k = EK_TRUNCATE;
 			pi = -1;
 		}
-		anchor61(s, ctx, ev, f, ck_u(ev, FK_START), ck_u(ev, FK_END), k,
-			 pi >= 0 ? &s->pend[pi].ev : NULL);
+		anchor_noiomap(s, ctx, ev, f, ck_u(ev, FK_START),
+			       ck_u(ev, FK_END), k,
+			       pi >= 0 ? &s->pend[pi].ev : NULL);
 		if (pi >= 0)
 			pend_drop(s, (size_t)pi, true);
 		return;
@@ -566,7 +574,7 @@ static void anchor_event61(struct tw_state *s, struct ck_ctx *ctx,
 	     ((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CREATE) &&
 	     (p.kind == EK_ZERO || p.kind == EK_FALLOC)) ||
 	    (id == EV_EXT4_ES_REMOVE_EXTENT && p.kind == EK_INSERT)) {
-		anchor61(s, ctx, ev, f, p.b0, p.b1, p.kind, &p.ev);
+		anchor_noiomap(s, ctx, ev, f, p.b0, p.b1, p.kind, &p.ev);
 		pend_drop(s, (size_t)pi, true);
 	}
 }
@@ -583,12 +591,12 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	size_t i;
 	int f;
 
-	event61(s, ctx, ev);
+	event_noiomap(s, ctx, ev);
 	/* before the tracker forgets the removed blocks */
-	anchor_event61(s, ctx, ev);
+	anchor_event_noiomap(s, ctx, ev);
 	w = ck_kw_event(&s->kw, ctx, ev, &started);
 	(void)w;
-	started61(s);
+	started_noiomap(s);
 	if (id == EV_OP_SUBMIT) {
 		int k = (int)ck_u(ev, FK_KIND);
 		uint64_t file = ck_u(ev, FK_FILE);
@@ -599,7 +607,7 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		}
 		if (k == OP_WRITE && !(ck_u(ev, FK_FLAGS) & OPF_DIRECT) &&
 		    file < 65536) {
-			grow61(s, (unsigned)file);
+			grow_buffered(s, (unsigned)file);
 			s->buffered[file] = true;
 		}
 		return;
@@ -610,7 +618,7 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	if (f < 0)
 		return;
 	fs = fs_of(s, (unsigned)f);
-	grow61(s, (unsigned)f);
+	grow_buffered(s, (unsigned)f);
 
 	switch (id) {
 	case EV_IOMAP_DIO_RW_BEGIN:
@@ -667,7 +675,7 @@ static void tw_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 			struct kdio *d = &fs->d[i];
 			uint64_t b0 = d->pos / bs;
 			uint64_t b1 =
-			    (d->pos + MAX(d->count, (uint64_t)1) - 1) / bs;
+				(d->pos + MAX(d->count, (uint64_t)1) - 1) / bs;
 
 			if (x.lblk <= b1 && b0 < x.lblk + x.len && !d->t_conv)
 				d->t_conv = x.t;
@@ -714,8 +722,8 @@ static void kinds_note(const uint64_t *anch, char *buf, size_t len)
 }
 
 /* No iomap events: judge from the 6.1 path. */
-static void finish61(struct tw_state *s, struct ck_ctx *ctx,
-		     struct ck_inv_result *r)
+static void finish_noiomap(struct tw_state *s, struct ck_ctx *ctx,
+			   struct ck_inv_result *r)
 {
 	uint64_t open = 0;
 	char kn[96];
@@ -723,17 +731,17 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 
 	while (s->npend)
 		pend_drop(s, s->npend - 1, false);
-	kinds_note(s->kanch61, kn, sizeof(kn));
+	kinds_note(s->kanch_noiomap, kn, sizeof(kn));
 	for (i = 0; i < s->npr; i++) {
 		open++;
 		if (!s->pr[i].started)
 			s->unres_nomap++;
 	}
-	r->checked = s->anchors61;
-	r->failed = s->r61.failed;
-	r->nev = s->r61.nev;
-	memcpy(r->ev, s->r61.ev, sizeof(r->ev));
-	r->skipped = s->unres61 + open;
+	r->checked = s->anchors_noiomap;
+	r->failed = s->r_noiomap.failed;
+	r->nev = s->r_noiomap.nev;
+	memcpy(r->ev, s->r_noiomap.ev, sizeof(r->ev));
+	r->skipped = s->unres_noiomap + open;
 	if (r->failed) {
 		r->status = CK_FAIL;
 		return;
@@ -746,25 +754,25 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 			 "blocks %" PRIu64 " truncate/punch/collapse ops "
 			 "removed, and when, is unknown",
 			 s->kops[EK_TRUNCATE] + s->kops[EK_PUNCH] +
-			     s->kops[EK_COLLAPSE]);
+				 s->kops[EK_COLLAPSE]);
 		return;
 	}
-	if (!r->checked && !s->unanchored61) {
+	if (!r->checked && !s->unanchored_noiomap) {
 		r->status = CK_NA;
 		snprintf(r->note, sizeof(r->note),
 			 "no extent-changing op on the run's files");
 		return;
 	}
-	if (s->unanchored61) {
+	if (s->unanchored_noiomap) {
 		r->status = CK_INCONCLUSIVE;
 		snprintf(r->note, sizeof(r->note),
 			 "no iomap events: %" PRIu64 " extent ops with DIO "
 			 "writes in flight show no event after their DIO wait "
 			 "(checked: %s)",
-			 s->unanchored61, kn[0] ? kn : "none");
+			 s->unanchored_noiomap, kn[0] ? kn : "none");
 		return;
 	}
-	if (kind_gap(s, s->kanch61, r->note, sizeof(r->note))) {
+	if (kind_gap(s, s->kanch_noiomap, r->note, sizeof(r->note))) {
 		r->status = CK_INCONCLUSIVE;
 		return;
 	}
@@ -775,9 +783,10 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 			 " DIO writes in flight at %" PRIu64
 			 " extent ops have no kernel end in the trace "
 			 "(%" PRIu64 " of them no known blocks either)%s",
-			 r->skipped, s->inflight61, r->checked, s->unres_nomap,
-			 s->kw.rq_issued ? ""
-					 : "; no block request of the fs's "
+			 r->skipped, s->inflight_noiomap, r->checked,
+			 s->unres_nomap,
+			 s->kw.rq_issued ? "" :
+					   "; no block request of the fs's "
 					   "device traced");
 		return;
 	}
@@ -786,7 +795,8 @@ static void finish61(struct tw_state *s, struct ck_ctx *ctx,
 		 "no iomap events: %" PRIu64 " ops past their DIO wait (%s), "
 		 "%" PRIu64 " DIO writes in flight: %" PRIu64
 		 " had nothing left in the kernel, %" PRIu64 " entered after",
-		 r->checked, kn, s->inflight61, s->done61, s->later61);
+		 r->checked, kn, s->inflight_noiomap, s->done_noiomap,
+		 s->later_noiomap);
 }
 
 static void tw_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
@@ -797,8 +807,8 @@ static void tw_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 	size_t i;
 
 	if (!ctx->kseen[EV_IOMAP_DIO_RW_BEGIN] &&
-	    (ctx->kmissing[EV_IOMAP_DIO_RW_BEGIN] || s->anchors61)) {
-		finish61(s, ctx, r);
+	    (ctx->kmissing[EV_IOMAP_DIO_RW_BEGIN] || s->anchors_noiomap)) {
+		finish_noiomap(s, ctx, r);
 		return;
 	}
 

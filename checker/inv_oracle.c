@@ -53,8 +53,7 @@ static void or_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 	(void)ctx;
 	if (ck_id(ev) != EV_READ_RUN)
 		return;
-	grow_array((void **)&s->runs, &s->rcap, s->nruns + 1,
-		   sizeof(*s->runs));
+	grow_array((void **)&s->runs, &s->rcap, s->nruns + 1, sizeof(*s->runs));
 	x = &s->runs[s->nruns++];
 	x->id = ck_u(ev, FK_ID);
 	x->sector = ck_u(ev, FK_SECTOR);
@@ -141,9 +140,9 @@ static bool rebuild(uint8_t *buf, uint64_t bytes, uint64_t first,
 	return next == first + nsect;
 }
 
-static void judge_read(struct or_state *s, struct ck_ctx *ctx,
-		       struct oracle *o, const struct ck_op *op,
-		       const struct rrun *runs, size_t n)
+static void judge_read(struct or_state *s, struct ck_ctx *ctx, struct oracle *o,
+		       const struct ck_op *op, const struct rrun *runs,
+		       size_t n)
 {
 	uint64_t bytes = (uint64_t)op->res, verified = 0;
 	size_t before = ctx->findings.n, bad, i;
@@ -171,8 +170,9 @@ static void judge_read(struct or_state *s, struct ck_ctx *ctx,
 		const struct finding *f = &ctx->findings.v[i];
 
 		e = ck_evidence_add(s->r,
-				    "%s: read %" PRIu64 " file %u bytes %" PRIu64
-				    "+%" PRIu64 ": expected %s, saw %s",
+				    "%s: read %" PRIu64
+				    " file %u bytes %" PRIu64 "+%" PRIu64
+				    ": expected %s, saw %s",
 				    finding_class_name(f->cls), op->id, f->file,
 				    f->off, f->len, f->expected, f->seen);
 		ck_op_cite(e, op, false);
@@ -284,12 +284,13 @@ static void or_finish(void *st, struct ck_ctx *ctx, struct ck_inv_result *r)
 			 "%" PRIu64 " reads, %" PRIu64 " sectors verified",
 			 s->reads, ctx->sectors_verified);
 		if (shift_skipped || shift_partial)
-			snprintf(r->note + strlen(r->note),
-				 sizeof(r->note) - strlen(r->note),
-				 "; of reads overlapping a collapse/insert, %" PRIu64
-				 " not judged, %" PRIu64
-				 " judged below its offset only",
-				 shift_skipped, shift_partial);
+			snprintf(
+				r->note + strlen(r->note),
+				sizeof(r->note) - strlen(r->note),
+				"; of reads overlapping a collapse/insert, %" PRIu64
+				" not judged, %" PRIu64
+				" judged below its offset only",
+				shift_skipped, shift_partial);
 	}
 }
 

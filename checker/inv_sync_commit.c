@@ -167,8 +167,8 @@ static void check_op(struct sc_state *s, struct ck_ctx *ctx,
 			    "%s %" PRIu64 " on ino %" PRIu64
 			    " returned without a jbd2 commit after the "
 			    "metadata change it depends on",
-			    op->kind == OP_WRITE ? "O_DSYNC write"
-						 : op_kind_name(op->kind),
+			    op->kind == OP_WRITE ? "O_DSYNC write" :
+						   op_kind_name(op->kind),
 			    op->id, op->inode);
 	ck_op_cite(e, op, false);
 	ck_xent_cite(e, m);

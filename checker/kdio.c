@@ -360,7 +360,7 @@ static void fmap_grow(struct ck_kwrites *kw, unsigned fi, uint64_t e)
 	kw->fmap[fi].v = xrealloc(kw->fmap[fi].v, nn * sizeof(uint64_t));
 	for (k = n; k < nn; k++)
 		kw->fmap[fi].v[k] =
-		    k >= kw->fmap[fi].tail_hole ? CK_FM_HOLE : 0;
+			k >= kw->fmap[fi].tail_hole ? CK_FM_HOLE : 0;
 	kw->fmap[fi].n = nn;
 }
 
@@ -397,7 +397,7 @@ static void fmap_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start,
 		kw->fmap[fi].v[k] = hole ? CK_FM_HOLE : 0;
 	if (end >= 0xfffffffeull)
 		kw->fmap[fi].tail_hole =
-		    hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
+			hole ? MIN(kw->fmap[fi].tail_hole, start) : UINT64_MAX;
 }
 
 void ck_kw_forget(struct ck_kwrites *kw, uint64_t ino, uint64_t start)
@@ -442,8 +442,9 @@ static void on_rq(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		kw->rq[kw->nrq++] = (struct ck_kwrq){
 			sector, nr, ev->t,
 			ck_has(ev, FK_RWBS) &&
-			    strchr((const char *)(uintptr_t)ck_u(ev, FK_RWBS),
-				   'W')
+				strchr((const char *)(uintptr_t)ck_u(ev,
+								     FK_RWBS),
+				       'W')
 		};
 		return;
 	}
@@ -595,7 +596,7 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		 */
 		if (ck_kernel_dev_ok(ctx, ev) && ctx->blocksize) {
 			struct ck_kwshift *sh =
-			    &kw->shift[kw->nshift++ % CK_KW_SHIFT];
+				&kw->shift[kw->nshift++ % CK_KW_SHIFT];
 
 			sh->tid = ev->tid;
 			sh->ino = ino;
@@ -649,9 +650,9 @@ struct ck_kwrite *ck_kw_event(struct ck_kwrites *kw, struct ck_ctx *ctx,
 		 */
 		if (!((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CREATE))
 			return NULL;
-		pi = ctx->blocksize_known
-			 ? pick(kw, t, ino, lblk, ck_u(ev, FK_LEN))
-			 : -1;
+		pi = ctx->blocksize_known ?
+			     pick(kw, t, ino, lblk, ck_u(ev, FK_LEN)) :
+			     -1;
 		t->cur = pi;
 		if (pi < 0)
 			return NULL;

@@ -142,8 +142,8 @@ const struct ck_xent *ck_xlist_cover(const struct ck_xlist *l, uint64_t ino,
 
 		if (x->ino != ino || !x->len)
 			continue;
-		xe = x->len > UINT64_MAX - x->lblk ? UINT64_MAX
-						   : x->lblk + x->len - 1;
+		xe = x->len > UINT64_MAX - x->lblk ? UINT64_MAX :
+						     x->lblk + x->len - 1;
 		s = MAX(x->lblk, b0);
 		e = MIN(xe, b1);
 		if (s > e)

@@ -63,11 +63,12 @@ static int member_index(const bt_field_class *sfc, const char *a, const char *b)
 	n = bt_field_class_structure_get_member_count(sfc);
 	for (i = 0; i < n; i++) {
 		const bt_field_class_structure_member *m =
-		    bt_field_class_structure_borrow_member_by_index_const(sfc,
-									  i);
+			bt_field_class_structure_borrow_member_by_index_const(
+				sfc, i);
 		const char *name = bt_field_class_structure_member_get_name(m);
 		const bt_field_class *fc =
-		    bt_field_class_structure_member_borrow_field_class_const(m);
+			bt_field_class_structure_member_borrow_field_class_const(
+				m);
 
 		if (!bt_field_class_type_is(bt_field_class_get_type(fc),
 					    BT_FIELD_CLASS_TYPE_INTEGER))
@@ -83,11 +84,11 @@ static void build_class(struct reader *rd, struct cls_cache *c,
 {
 	const bt_event_class *bec = bt_event_borrow_class_const(ev);
 	const bt_stream_class *sc =
-	    bt_event_class_borrow_stream_class_const(bec);
+		bt_event_class_borrow_stream_class_const(bec);
 	const bt_clock_class *clk =
-	    bt_stream_class_borrow_default_clock_class_const(sc);
+		bt_stream_class_borrow_default_clock_class_const(sc);
 	const bt_field_class *pfc =
-	    bt_event_class_borrow_payload_field_class_const(bec);
+		bt_event_class_borrow_payload_field_class_const(bec);
 	const char *names[CK_MAX_FIELDS];
 	uint8_t types[CK_MAX_FIELDS];
 	const char *name = bt_event_class_get_name(bec);
@@ -99,10 +100,11 @@ static void build_class(struct reader *rd, struct cls_cache *c,
 	cnt = pfc ? bt_field_class_structure_get_member_count(pfc) : 0;
 	for (i = 0; i < cnt && n < CK_MAX_FIELDS; i++) {
 		const bt_field_class_structure_member *m =
-		    bt_field_class_structure_borrow_member_by_index_const(pfc,
-									  i);
+			bt_field_class_structure_borrow_member_by_index_const(
+				pfc, i);
 		const bt_field_class *fc =
-		    bt_field_class_structure_member_borrow_field_class_const(m);
+			bt_field_class_structure_member_borrow_field_class_const(
+				m);
 		bt_field_class_type t = bt_field_class_get_type(fc);
 
 		names[n] = bt_field_class_structure_member_get_name(m);
@@ -125,11 +127,12 @@ static void build_class(struct reader *rd, struct cls_cache *c,
 	c->has_clock = clk != NULL;
 	c->freq = clk ? bt_clock_class_get_frequency(clk) : 1000000000ull;
 	c->ctx_tid = member_index(
-	    bt_stream_class_borrow_event_common_context_field_class_const(sc),
-	    "vtid", "tid");
+		bt_stream_class_borrow_event_common_context_field_class_const(
+			sc),
+		"vtid", "tid");
 	c->spec_tid = member_index(
-	    bt_event_class_borrow_specific_context_field_class_const(bec),
-	    "vtid", "tid");
+		bt_event_class_borrow_specific_context_field_class_const(bec),
+		"vtid", "tid");
 	c->payload_tid = c->cls->slot[FK_TID];
 }
 
@@ -189,7 +192,7 @@ static int64_t int_member(const bt_field *sf, int idx)
 	if (!sf || idx < 0)
 		return -1;
 	f = bt_field_structure_borrow_member_field_by_index_const(
-	    sf, (uint64_t)idx);
+		sf, (uint64_t)idx);
 	if (bt_field_class_type_is(bt_field_get_class_type(f),
 				   BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
 		return bt_field_integer_signed_get_value(f);
@@ -209,12 +212,13 @@ static int on_event(struct reader *rd, const bt_message *msg)
 	ev.t = 0;
 	if (c->has_clock) {
 		const bt_clock_snapshot *cs =
-		    bt_message_event_borrow_default_clock_snapshot_const(msg);
+			bt_message_event_borrow_default_clock_snapshot_const(
+				msg);
 		uint64_t v = bt_clock_snapshot_get_value(cs);
 
-		ev.t = c->freq == 1000000000ull
-			   ? v
-			   : (uint64_t)((double)v * 1e9 / (double)c->freq);
+		ev.t = c->freq == 1000000000ull ?
+			       v :
+			       (uint64_t)((double)v * 1e9 / (double)c->freq);
 	}
 	ev.stream = stream_index(rd, bt_event_borrow_stream_const(bev));
 	payload = bt_event_borrow_payload_field_const(bev);
@@ -224,23 +228,23 @@ static int on_event(struct reader *rd, const bt_message *msg)
 		switch (cls->ftype[i]) {
 		case CKF_U64:
 			f = bt_field_structure_borrow_member_field_by_index_const(
-			    payload, i);
+				payload, i);
 			if (bt_field_get_class_type(f) ==
 			    BT_FIELD_CLASS_TYPE_BOOL)
 				ev.v[i] = bt_field_bool_get_value(f);
 			else
 				ev.v[i] =
-				    bt_field_integer_unsigned_get_value(f);
+					bt_field_integer_unsigned_get_value(f);
 			break;
 		case CKF_S64:
 			f = bt_field_structure_borrow_member_field_by_index_const(
-			    payload, i);
+				payload, i);
 			ev.v[i] =
-			    (uint64_t)bt_field_integer_signed_get_value(f);
+				(uint64_t)bt_field_integer_signed_get_value(f);
 			break;
 		case CKF_STR:
 			f = bt_field_structure_borrow_member_field_by_index_const(
-			    payload, i);
+				payload, i);
 			ev.v[i] = (uintptr_t)bt_field_string_get_value(f);
 			break;
 		default:
@@ -250,13 +254,13 @@ static int on_event(struct reader *rd, const bt_message *msg)
 	if (c->payload_tid >= 0)
 		ev.tid = (int64_t)ev.v[c->payload_tid];
 	else if (c->ctx_tid >= 0)
-		ev.tid =
-		    int_member(bt_event_borrow_common_context_field_const(bev),
-			       c->ctx_tid);
+		ev.tid = int_member(
+			bt_event_borrow_common_context_field_const(bev),
+			c->ctx_tid);
 	else if (c->spec_tid >= 0)
 		ev.tid = int_member(
-		    bt_event_borrow_specific_context_field_const(bev),
-		    c->spec_tid);
+			bt_event_borrow_specific_context_field_const(bev),
+			c->spec_tid);
 	else
 		ev.tid = -1;
 
@@ -309,7 +313,7 @@ sink_consume(bt_message_iterator *it, void *data)
 			break;
 		case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
 			if (bt_message_discarded_packets_get_count(m, &n) ==
-				BT_PROPERTY_AVAILABILITY_AVAILABLE &&
+				    BT_PROPERTY_AVAILABILITY_AVAILABLE &&
 			    n)
 				rd->st->discarded_packets += n;
 			else
@@ -320,8 +324,9 @@ sink_consume(bt_message_iterator *it, void *data)
 		}
 		bt_message_put_ref(m);
 	}
-	return rd->stop ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END
-			: BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+	return rd->stop ?
+		       BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END :
+		       BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
 struct dirlist {
@@ -371,7 +376,7 @@ static void bt_err(char *err, size_t errlen, const char *what)
 
 	if (e && bt_error_get_cause_count(e))
 		m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(
-		    e, bt_error_get_cause_count(e) - 1));
+			e, bt_error_get_cause_count(e) - 1));
 	snprintf(err, errlen, "%s%s%s", what, m ? ": " : "", m ? m : "");
 	if (e)
 		bt_error_release(e);
@@ -409,10 +414,10 @@ int ck_read_trace(const char *dir, struct ck_classes *cc, ck_event_fn fn,
 			 "babeltrace2 plugins ctf/utils not found");
 		goto out;
 	}
-	fs_cls =
-	    bt_plugin_borrow_source_component_class_by_name_const(ctf, "fs");
+	fs_cls = bt_plugin_borrow_source_component_class_by_name_const(ctf,
+								       "fs");
 	mux_cls = bt_plugin_borrow_filter_component_class_by_name_const(
-	    utils, "muxer");
+		utils, "muxer");
 	if (!fs_cls || !mux_cls) {
 		snprintf(err, errlen, "src.ctf.fs or flt.utils.muxer missing");
 		goto out;
@@ -445,16 +450,16 @@ int ck_read_trace(const char *dir, struct ck_classes *cc, ck_event_fn fn,
 		np = bt_component_source_get_output_port_count(src);
 		for (p = 0; p < np; p++) {
 			uint64_t nin =
-			    bt_component_filter_get_input_port_count(mux);
+				bt_component_filter_get_input_port_count(mux);
 			const bt_port_input *in =
-			    bt_component_filter_borrow_input_port_by_index_const(
-				mux, nin - 1);
+				bt_component_filter_borrow_input_port_by_index_const(
+					mux, nin - 1);
 
 			if (bt_graph_connect_ports(
-				graph,
-				bt_component_source_borrow_output_port_by_index_const(
-				    src, p),
-				in, NULL)) {
+				    graph,
+				    bt_component_source_borrow_output_port_by_index_const(
+					    src, p),
+				    in, NULL)) {
 				bt_err(err, errlen, "cannot connect trace");
 				goto out;
 			}
@@ -467,10 +472,11 @@ int ck_read_trace(const char *dir, struct ck_classes *cc, ck_event_fn fn,
 	if (bt_graph_add_simple_sink_component(graph, "ck", NULL, sink_consume,
 					       NULL, &rd, &sink) ||
 	    bt_graph_connect_ports(
-		graph,
-		bt_component_filter_borrow_output_port_by_index_const(mux, 0),
-		bt_component_sink_borrow_input_port_by_index_const(sink, 0),
-		NULL)) {
+		    graph,
+		    bt_component_filter_borrow_output_port_by_index_const(mux,
+									  0),
+		    bt_component_sink_borrow_input_port_by_index_const(sink, 0),
+		    NULL)) {
 		bt_err(err, errlen, "cannot set up the sink");
 		goto out;
 	}

@@ -168,8 +168,8 @@ void checker_compare_online(const char *run_dir, struct checker_result *res)
 		for (i = 0; i < F_NCLASSES; i++) {
 			uint64_t n;
 
-			if (!json_object_object_get_ex(fo, finding_class_name(i),
-						       &v))
+			if (!json_object_object_get_ex(
+				    fo, finding_class_name(i), &v))
 				continue;
 			n = (uint64_t)json_object_get_int64(v);
 			res->online[i] -= MIN(n, res->online[i]);
@@ -259,8 +259,8 @@ static struct json_object *inv_json(const struct ck_inv_result *r)
 	struct json_object *o = json_object_new_object(), *evs;
 	unsigned i, j;
 
-	json_object_object_add(o, "status",
-			       json_object_new_string(ck_status_name(r->status)));
+	json_object_object_add(
+		o, "status", json_object_new_string(ck_status_name(r->status)));
 	json_object_object_add(o, "description",
 			       json_object_new_string(r->description));
 	json_object_object_add(o, "checked",
@@ -337,7 +337,8 @@ static struct json_object *trace_json(const struct checker_result *res)
 	struct json_object *t = json_object_new_object();
 	const struct ck_read_stats *rs = &res->rs;
 
-#define ADD(k, v) json_object_object_add(t, k, json_object_new_int64((int64_t)(v)))
+#define ADD(k, v) \
+	json_object_object_add(t, k, json_object_new_int64((int64_t)(v)))
 	ADD("events", rs->events);
 	ADD("ust_events", rs->ust_events);
 	ADD("kernel_events", rs->kernel_events);
@@ -358,9 +359,9 @@ struct json_object *checker_result_to_json(const struct checker_result *res)
 
 	json_object_object_add(root, "run",
 			       json_object_new_string(res->run_dir));
-	json_object_object_add(root, "verdict",
-			       json_object_new_string(
-				       checker_verdict_name(res)));
+	json_object_object_add(
+		root, "verdict",
+		json_object_new_string(checker_verdict_name(res)));
 	json_object_object_add(root, "trace", trace_json(res));
 	json_object_object_add(root, "invariants", invariants_json(res));
 	fo = json_object_new_object();
@@ -384,7 +385,8 @@ struct json_object *checker_result_to_json(const struct checker_result *res)
 			       json_object_new_boolean(res->online_present));
 	if (res->online_present) {
 		json_object_object_add(
-			on, "agree", json_object_new_boolean(res->online_agree));
+			on, "agree",
+			json_object_new_boolean(res->online_agree));
 		json_object_object_add(on, "message",
 				       json_object_new_string(res->online_msg));
 	}
@@ -422,9 +424,9 @@ int checker_merge_into_report(const char *report_path,
 	json_object_object_add(root, "invariants", invariants_json(res));
 	json_object_object_add(root, "latency", latency_json(res));
 	tc = trace_json(res);
-	json_object_object_add(tc, "verdict",
-			       json_object_new_string(
-				       res->any_fail ? "fail" : "pass"));
+	json_object_object_add(
+		tc, "verdict",
+		json_object_new_string(res->any_fail ? "fail" : "pass"));
 	if (res->online_present)
 		json_object_object_add(
 			tc, "agrees_with_online",
@@ -486,8 +488,8 @@ static void evidence_text(FILE *f, const struct ck_inv_result *r, bool xml)
 		}
 	}
 	if (r->failed > r->nev)
-		fprintf(f, "%s(%" PRIu64 " more not shown)\n", xml ? "" : "    ",
-			r->failed - r->nev);
+		fprintf(f, "%s(%" PRIu64 " more not shown)\n",
+			xml ? "" : "    ", r->failed - r->nev);
 }
 
 int checker_write_junit(const char *path, const struct checker_result *res)
@@ -598,8 +600,8 @@ static void write_text(FILE *f, const struct checker_result *res)
 	if (res->online_present)
 		fprintf(f, " %s %" PRIu64, CK_DISAGREE,
 			checker_disagree_count(res));
-	fprintf(f, "\n\n%-12s %10s %12s %12s %12s\n", "latency", "n",
-		"p50_ns", "p99_ns", "max_ns");
+	fprintf(f, "\n\n%-12s %10s %12s %12s %12s\n", "latency", "n", "p50_ns",
+		"p99_ns", "max_ns");
 	for (i = 0; i < CK_NKINDS; i++) {
 		const struct ck_latency *l = &res->lat[i];
 
@@ -637,9 +639,8 @@ int checker_write_text(const char *path, const struct checker_result *res)
 
 bool checker_trace_complete(const struct checker_result *res)
 {
-	return !res->seq_gaps && !res->kernel_lost &&
-	       !res->rs.discarded_msgs && !res->rs.discarded_events &&
-	       !res->rs.discarded_packets;
+	return !res->seq_gaps && !res->kernel_lost && !res->rs.discarded_msgs &&
+	       !res->rs.discarded_events && !res->rs.discarded_packets;
 }
 
 int checker_exit_status(const struct checker_result *res)

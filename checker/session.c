@@ -455,10 +455,11 @@ void ck_session_finish(struct ck_session *s)
 				char old[sizeof(r->note)];
 
 				snprintf(old, sizeof(old), "%s", r->note);
-				snprintf(r->note, sizeof(r->note),
-					 "trace incomplete (would be %s%s%.180s)",
-					 ck_status_name(r->status),
-					 old[0] ? ": " : "", old);
+				snprintf(
+					r->note, sizeof(r->note),
+					"trace incomplete (would be %s%s%.180s)",
+					ck_status_name(r->status),
+					old[0] ? ": " : "", old);
 				r->status = CK_INCONCLUSIVE;
 			}
 		}

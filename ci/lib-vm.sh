@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers for ci/vm, ci/vm-run, ci/fetch-kernel, ci/build-kernel and
 # bench/vm-boot.  POSIX sh; sourced, not executed.
 
@@ -56,6 +57,7 @@ vm_kernel_version() {
 # are resolved from modules.dep).
 VM_INITRD_MODULES="virtio_pci 9pnet_virtio 9p"
 VM_ROOT_TAG=iorace_root
+# shellcheck disable=SC2034 # used by ci/vm, which sources this
 VM_RESULTS_TAG=iorace_results
 VM_9P_OPTS="trans=virtio,version=9p2000.L,msize=512000"
 
@@ -121,6 +123,7 @@ vm_initramfs() {
 	vm_apt_install busybox-static
 	command -v cpio >/dev/null 2>&1 || vm_apt_install cpio
 	_order=""
+	# shellcheck disable=SC2086 # a list of module names, split on purpose
 	[ -n "$_mdir" ] && _order=$(vm_mod_order "$_mdir" $VM_INITRD_MODULES)
 	_key=$({
 		vm_initrd_init

@@ -22,17 +22,17 @@
  * ?: macro reads the clock twice, and when the second read is past `at`
  * the unsigned difference wraps to a sleep of centuries.
  */
-#define MIN(a, b)                                                              \
-	({                                                                     \
-		__typeof__(a) _min_a = (a);                                    \
-		__typeof__(b) _min_b = (b);                                    \
-		_min_a < _min_b ? _min_a : _min_b;                             \
+#define MIN(a, b)                                  \
+	({                                         \
+		__typeof__(a) _min_a = (a);        \
+		__typeof__(b) _min_b = (b);        \
+		_min_a < _min_b ? _min_a : _min_b; \
 	})
-#define MAX(a, b)                                                              \
-	({                                                                     \
-		__typeof__(a) _max_a = (a);                                    \
-		__typeof__(b) _max_b = (b);                                    \
-		_max_a > _max_b ? _max_a : _max_b;                             \
+#define MAX(a, b)                                  \
+	({                                         \
+		__typeof__(a) _max_a = (a);        \
+		__typeof__(b) _max_b = (b);        \
+		_max_a > _max_b ? _max_a : _max_b; \
 	})
 #define NSEC_PER_SEC  1000000000ull
 #define NSEC_PER_MSEC 1000000ull
@@ -82,10 +82,10 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out);
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int verbose;
-#define dbg(...)                                                               \
-	do {                                                                   \
-		if (verbose)                                                   \
-			msg(__VA_ARGS__);                                      \
+#define dbg(...)                          \
+	do {                              \
+		if (verbose)              \
+			msg(__VA_ARGS__); \
 	} while (0)
 
 void *xmalloc(size_t n);

@@ -230,8 +230,8 @@ size_t crash_check_files(struct run *r, const char *mnt, uint64_t t,
 		snprintf(path, sizeof(path), "%s/f%u", mnt, i);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0 && !fstat(fd, &st))
-			size =
-			    (uint64_t)st.st_size & ~(uint64_t)(SECTOR_SIZE - 1);
+			size = (uint64_t)st.st_size &
+			       ~(uint64_t)(SECTOR_SIZE - 1);
 		if (size) {
 			buf = xmalloc(size);
 			while (got < size) {

@@ -50,7 +50,7 @@ int inj_site_of_kind(int kind)
 }
 
 static int why_(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static int why_(char *why, size_t len, const char *fmt, ...)
 {
@@ -217,8 +217,9 @@ int inject_parse_delay(const char *spec, struct inj_delay *d, char *why,
 	}
 	if (i < 2)
 		return why_(
-		    why, len,
-		    "expected POINT:SITE[:fN],DUR[-DUR][,...], got '%s'", spec);
+			why, len,
+			"expected POINT:SITE[:fN],DUR[-DUR][,...], got '%s'",
+			spec);
 	return 0;
 }
 
@@ -256,8 +257,8 @@ bool inject_trigger(struct inj_delay *d, const struct inj_state *st,
 	if (d->every && hit % d->every)
 		return false;
 	if (d->p > 0 && d->p < 1) {
-		double u =
-		    (double)(mix(seed, idx, hit) >> 11) / 9007199254740992.0;
+		double u = (double)(mix(seed, idx, hit) >> 11) /
+			   9007199254740992.0;
 
 		if (u >= d->p)
 			return false;
@@ -269,8 +270,8 @@ bool inject_trigger(struct inj_delay *d, const struct inj_state *st,
 	}
 	*dur_ns = d->dmin_ns;
 	if (d->dmax_ns > d->dmin_ns)
-		*dur_ns +=
-		    mix(seed, idx + 1000, hit) % (d->dmax_ns - d->dmin_ns + 1);
+		*dur_ns += mix(seed, idx + 1000, hit) %
+			   (d->dmax_ns - d->dmin_ns + 1);
 	return true;
 }
 
@@ -522,13 +523,13 @@ int inject_set(struct inject_conf *c, const char *key, const char *val,
 			ft = NULL;
 			nf++;
 		}
-		ok =
-		    strlen(val) < sizeof(fr) && nf == 3 &&
-		    !strtok_r(NULL, ",", &fsave) && !strstr(val, ",,") &&
-		    val[strlen(val) - 1] != ',' &&
-		    !parse_u64(f[0], 100, &v[0]) &&
-		    !parse_u64(f[1], INT32_MAX, &v[1]) && v[1] &&
-		    (!strcmp(f[2], "-1") || !parse_u64(f[2], INT32_MAX, &v[2]));
+		ok = strlen(val) < sizeof(fr) && nf == 3 &&
+		     !strtok_r(NULL, ",", &fsave) && !strstr(val, ",,") &&
+		     val[strlen(val) - 1] != ',' &&
+		     !parse_u64(f[0], 100, &v[0]) &&
+		     !parse_u64(f[1], INT32_MAX, &v[1]) && v[1] &&
+		     (!strcmp(f[2], "-1") ||
+		      !parse_u64(f[2], INT32_MAX, &v[2]));
 		if (ok)
 			t = strcmp(f[2], "-1") ? (int)v[2] : -1;
 		if (!ok)

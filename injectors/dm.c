@@ -29,7 +29,7 @@ extern char **environ;
 
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
 			 const char *f, ...)
-    __attribute__((format(printf, 5, 6)));
+	__attribute__((format(printf, 5, 6)));
 
 /* libdevmapper's own messages: only errors, and only with -v. */
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
@@ -167,11 +167,11 @@ static int run_task(int type, const char *name, const char *target,
 		ok = dm_task_get_info(t, info);
 	if (!ok)
 		snprintf(why, len, "device-mapper %s of %s (%s %s) failed: %s",
-			 type == DM_DEVICE_CREATE    ? "create"
-			 : type == DM_DEVICE_RELOAD  ? "reload"
-			 : type == DM_DEVICE_SUSPEND ? "suspend"
-			 : type == DM_DEVICE_RESUME  ? "resume"
-						     : "task",
+			 type == DM_DEVICE_CREATE  ? "create" :
+			 type == DM_DEVICE_RELOAD  ? "reload" :
+			 type == DM_DEVICE_SUSPEND ? "suspend" :
+			 type == DM_DEVICE_RESUME  ? "resume" :
+						     "task",
 			 name, target ? target : "", params ? params : "",
 			 strerror(errno ? errno : EIO));
 	dm_task_destroy(t);
@@ -373,7 +373,7 @@ static int reclaim_images(void)
 		int pid;
 
 		if (sscanf(de->d_name, "iorace-%d-%15[a-z].img", &pid, kind) !=
-			2 ||
+			    2 ||
 		    (strcmp(kind, "log") && strcmp(kind, "replay")) ||
 		    !pid_dead(pid))
 			continue;

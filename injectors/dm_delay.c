@@ -41,9 +41,9 @@ static int start(struct run *r)
 	dm_delay_table(&ir->conf, &ir->dm, params, sizeof(params));
 	if (dmx_reload(&ir->dm, "delay", params, why, sizeof(why)) < 0) {
 		msg("%s%s", why,
-		    ir->conf.have_flush_delay
-			? " (a kernel without dm-delay flush delays?)"
-			: "");
+		    ir->conf.have_flush_delay ?
+			    " (a kernel without dm-delay flush delays?)" :
+			    "");
 		return -1;
 	}
 	return 0;

@@ -153,8 +153,8 @@ static int read_full(int fd, void *buf, size_t len, uint64_t off)
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n =
-		    pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+		ssize_t n = pread(fd, (char *)buf + got, len - got,
+				  (off_t)(off + got));
 
 		if (n <= 0)
 			return -1;
@@ -228,7 +228,7 @@ int lw_replay(const char *log, const char *mark, const char *image,
 			if (read_full(lfd, data, n, pos) < 0 ||
 			    pwrite(ifd, data, n,
 				   (off_t)(e.sector * st->sectorsize)) !=
-				(ssize_t)n) {
+				    (ssize_t)n) {
 				snprintf(why, len, "replay entry %llu: %s",
 					 (unsigned long long)i,
 					 strerror(errno ? errno : EIO));

@@ -204,9 +204,10 @@ void inject_point(struct run *r, enum inj_point pt, enum inj_site site,
 		if (!have_st) {
 			st.file = file;
 			st.inflight =
-			    file < r->nfiles
-				? atomic_load(&r->files[file].writes_inflight)
-				: 0;
+				file < r->nfiles ?
+					atomic_load(&r->files[file]
+							     .writes_inflight) :
+					0;
 			st.completions = atomic_load(&r->ops_done);
 			st.truncating = file < r->nfiles &&
 					atomic_load(&r->files[file].truncating);
@@ -232,8 +233,9 @@ void inject_note(struct run *r, const char *what, uint64_t op_id, uint32_t file,
 	if (!r->inj)
 		return;
 	fire_add(r->inj, what, op_id, file,
-		 file < r->nfiles ? atomic_load(&r->files[file].writes_inflight)
-				  : 0,
+		 file < r->nfiles ?
+			 atomic_load(&r->files[file].writes_inflight) :
+			 0,
 		 arg);
 }
 
@@ -260,20 +262,21 @@ void inject_write_log(struct run *r)
 	fprintf(f, "# iorace inject log: t_ms (from workload start) what "
 		   "op file inflight arg\n");
 	for (unsigned i = 0; i < ir->conf.ndelays; i++)
-		fprintf(
-		    f, "# delay=%s hits=%llu fired=%llu\n",
-		    ir->conf.delays[i].text,
-		    (unsigned long long)atomic_load(&ir->conf.delays[i].hits),
-		    (unsigned long long)atomic_load(&ir->conf.delays[i].fired));
+		fprintf(f, "# delay=%s hits=%llu fired=%llu\n",
+			ir->conf.delays[i].text,
+			(unsigned long long)atomic_load(
+				&ir->conf.delays[i].hits),
+			(unsigned long long)atomic_load(
+				&ir->conf.delays[i].fired));
 	if (ir->conf.expect_write_errors)
 		fprintf(f, "# expected write errors: %llu\n",
 			(unsigned long long)atomic_load(&ir->expected_errors));
 	pthread_mutex_lock(&ir->lock);
 	for (size_t i = 0; i < ir->nfires; i++) {
 		const struct inj_fire *e = &ir->fires[i];
-		double t = e->t > r->t_workload_start
-			       ? (e->t - r->t_workload_start) / 1e6
-			       : 0;
+		double t = e->t > r->t_workload_start ?
+				   (e->t - r->t_workload_start) / 1e6 :
+				   0;
 
 		fprintf(f, "%.3f %s op=%llu file=%u inflight=%u arg=%llu\n", t,
 			e->what, (unsigned long long)e->op_id, e->file,

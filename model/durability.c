@@ -279,12 +279,12 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 		if (o->kind != OP_WRITE && o->kind != OP_PUNCH &&
 		    o->kind != OP_ZERO_RANGE && o->kind != OP_TRUNCATE)
 			continue;
-		first = o->kind == OP_TRUNCATE ? o->off >> SECTOR_SHIFT
-					       : o->off >> SECTOR_SHIFT;
-		last =
-		    o->kind == OP_TRUNCATE
-			? nsect
-			: (o->off + o->len + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
+		first = o->kind == OP_TRUNCATE ? o->off >> SECTOR_SHIFT :
+						 o->off >> SECTOR_SHIFT;
+		last = o->kind == OP_TRUNCATE ?
+			       nsect :
+			       (o->off + o->len + SECTOR_SIZE - 1) >>
+				       SECTOR_SHIFT;
 		for (uint64_t s = first; s < MIN(last, nsect); s++)
 			if (covers(o, s))
 				bucket_add(&bk[s], o->id);
@@ -293,7 +293,7 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 	for (uint64_t s = 0; s < nsect; s++) {
 		const struct bucket *b = &bk[s];
 		const struct dop *dd =
-		    NULL; /* last durable op, NULL: initial */
+			NULL; /* last durable op, NULL: initial */
 		uint64_t dts = 0, dtc = 0;
 		bool have_d = s < init_sect, zero_ok, gen_ok = false;
 		struct stamp_info si;
@@ -315,7 +315,7 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 		for (uint32_t k = 0; k < b->n; k++) {
 			const struct dop *o = &d->ops[b->ids[k]];
 			bool live =
-			    !have_d || o == dd || !(o->tc && o->tc < dts);
+				!have_d || o == dd || !(o->tc && o->tc < dts);
 
 			if (!live)
 				continue;
@@ -358,9 +358,9 @@ size_t dur_check_file(struct durability *d, uint32_t file, const void *buf,
 					if (b->ids[k] == si.gen)
 						wrote_s = true;
 				snprintf(
-				    seen, sizeof(seen), "generation %llu%s",
-				    (unsigned long long)si.gen,
-				    wrote_s ? " (older)" : " (never here)");
+					seen, sizeof(seen), "generation %llu%s",
+					(unsigned long long)si.gen,
+					wrote_s ? " (older)" : " (never here)");
 				frun_add(&fr, file, fl,
 					 wrote_s ? F_LOST_DURABLE : F_STALE, s,
 					 exp, seen);

@@ -160,7 +160,7 @@ struct ofile {
 	uint32_t shifted;	 /* applied */
 	uint32_t *shl;		 /* every shift, in submit order */
 	size_t nshl, shlcap;
-	bool unsure;		 /* a shift failed oddly: reads not judged */
+	bool unsure; /* a shift failed oddly: reads not judged */
 };
 
 struct oracle {
@@ -596,7 +596,7 @@ void oracle_complete(struct oracle *o, uint64_t id, int64_t res,
 	o->now = MAX(o->now, t_complete);
 	if (r->extpos) {
 		struct eblk *e =
-		    &o->files[r->file].eblk[(r->extpos - 1) >> EBLK_SHIFT];
+			&o->files[r->file].eblk[(r->extpos - 1) >> EBLK_SHIFT];
 
 		e->inflight--;
 		e->max_done_tc = MAX(e->max_done_tc, t_complete);
@@ -633,7 +633,7 @@ struct sbuf {
 };
 
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -888,8 +888,8 @@ static int judge(struct sctx *c, const struct stamp_info *si, char *seen,
  */
 static inline uint64_t ext_done_end(const struct orec *x)
 {
-	return x->kind == OP_WRITE ? x->off + (uint64_t)x->res
-				   : x->off + x->len;
+	return x->kind == OP_WRITE ? x->off + (uint64_t)x->res :
+				     x->off + x->len;
 }
 
 static void size_bounds(struct oracle *o, uint32_t file, uint64_t rs,
@@ -1113,8 +1113,8 @@ size_t oracle_check_read(struct oracle *o, uint64_t read_id, const void *buf,
 
 		if ((s - first) % DEC_BATCH == 0)
 			stamp_decode_many(
-			    p, (uint32_t)MIN((uint64_t)DEC_BATCH, last - s),
-			    dec);
+				p, (uint32_t)MIN((uint64_t)DEC_BATCH, last - s),
+				dec);
 		sctx_sector(&c, s);
 		cls = judge(&c, si, seen, sizeof(seen));
 		if (cls >= 0)
@@ -1209,9 +1209,9 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 
 			if (x->ts <= z->tc || x->ts > t || x->res < 0)
 				continue;
-			req = MAX(req, x->kind == OP_WRITE
-					   ? x->off + (uint64_t)x->res
-					   : x->off + x->len);
+			req = MAX(req, x->kind == OP_WRITE ?
+					       x->off + (uint64_t)x->res :
+					       x->off + x->len);
 		}
 		if (size == req ||
 		    (i < f->ntrunc && size >= req && size <= z->thi))
@@ -1228,8 +1228,8 @@ int oracle_check_size(struct oracle *o, uint32_t file, uint64_t size,
 			}
 			if (x->ts > z->tc)
 				continue; /* already in req */
-			end = x->kind == OP_WRITE ? x->off + (uint64_t)x->res
-						  : x->off + x->len;
+			end = x->kind == OP_WRITE ? x->off + (uint64_t)x->res :
+						    x->off + x->len;
 			ok = size == end && end > req;
 		}
 		if (nshown < 6)
@@ -1432,14 +1432,14 @@ static void apply_shift(struct oracle *o, struct ofile *f, struct orec *sh)
 	if (ins) {
 		for (uint64_t s = smax + n; s-- > a;)
 			shift_sector(o, f, sh, s,
-				     s >= a + n ? sect_get(f, s - n, false)
-						: NULL,
+				     s >= a + n ? sect_get(f, s - n, false) :
+						  NULL,
 				     -(int32_t)n, &tmp);
 	} else {
 		for (uint64_t s = a; s < smax; s++)
 			shift_sector(o, f, sh, s,
-				     s + n < smax ? sect_get(f, s + n, false)
-						  : NULL,
+				     s + n < smax ? sect_get(f, s + n, false) :
+						    NULL,
 				     (int32_t)n, &tmp);
 	}
 	free(tmp.v);

@@ -77,21 +77,21 @@
 enum op_kind {
 	OP_WRITE,
 	OP_READ,
-	OP_TRUNCATE, /* off = new size, len = 0 */
-	OP_FALLOCATE, /* off, len; flags & OPF_KEEP_SIZE */
-	OP_PUNCH, /* off, len (keeps size) */
+	OP_TRUNCATE,   /* off = new size, len = 0 */
+	OP_FALLOCATE,  /* off, len; flags & OPF_KEEP_SIZE */
+	OP_PUNCH,      /* off, len (keeps size) */
 	OP_ZERO_RANGE, /* off, len; flags & OPF_KEEP_SIZE */
 	OP_FSYNC,
 	OP_FDATASYNC,
 	OP_COLLAPSE, /* off, len: FALLOC_FL_COLLAPSE_RANGE (block aligned) */
-	OP_INSERT, /* off, len: FALLOC_FL_INSERT_RANGE (block aligned) */
+	OP_INSERT,   /* off, len: FALLOC_FL_INSERT_RANGE (block aligned) */
 	OP_NKINDS,
 };
 
-#define OPF_DIRECT 0x1u
-#define OPF_DSYNC 0x2u
+#define OPF_DIRECT    0x1u
+#define OPF_DSYNC     0x2u
 #define OPF_KEEP_SIZE 0x4u
-#define OPF_VERIFY 0x8u /* the post-workload read-back */
+#define OPF_VERIFY    0x8u /* the post-workload read-back */
 
 const char *op_kind_name(enum op_kind k);
 int op_kind_from_name(const char *s); /* -1 when unknown */
@@ -101,8 +101,8 @@ struct oracle_op {
 	enum op_kind kind;
 	uint32_t file;
 	uint32_t flags;
-	uint64_t off; /* bytes */
-	uint64_t len; /* bytes */
+	uint64_t off;	   /* bytes */
+	uint64_t len;	   /* bytes */
 	uint64_t t_submit; /* CLOCK_MONOTONIC ns */
 };
 
@@ -146,16 +146,16 @@ uint64_t oracle_max_size(const struct oracle *o, uint32_t file);
 
 /* Bookkeeping, for tests and the report. */
 struct oracle_stats {
-	uint64_t ops; /* registered, excluding the initial contents */
+	uint64_t ops;	     /* registered, excluding the initial contents */
 	uint64_t candidates; /* write references held in sector lists */
 	uint64_t candidates_peak;
 	uint64_t overflow_lists; /* sectors whose list left the inline slots */
-	uint64_t pruned; /* references dropped */
-	uint64_t zero_ranges; /* truncate/punch/zero_range ranges held */
+	uint64_t pruned;	 /* references dropped */
+	uint64_t zero_ranges;	 /* truncate/punch/zero_range ranges held */
 	uint64_t reads_inflight;
 	uint64_t shift_skipped; /* reads overlapping a shift, not judged */
 	uint64_t shift_partial; /* ... judged below the shift's offset only */
-	uint64_t bytes; /* approximate memory held */
+	uint64_t bytes;		/* approximate memory held */
 };
 void oracle_stats(const struct oracle *o, struct oracle_stats *st);
 

@@ -79,10 +79,10 @@ static int as_int(const char *s, long *out)
 	return end == s || *end || *out < 0 ? -1 : 0;
 }
 
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		snprintf(err, errlen, __VA_ARGS__);                            \
-		goto fail;                                                     \
+#define FAIL(...)                                   \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		goto fail;                          \
 	} while (0)
 
 char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
@@ -150,9 +150,9 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 			char c = *p;
 
 			if (strchr("abcCmsrdiIot", c)) {
-				val = p[1]	     ? p + 1
-				      : i + 1 < argc ? argv[++i]
-						     : NULL;
+				val = p[1]	   ? p + 1 :
+				      i + 1 < argc ? argv[++i] :
+						     NULL;
 				if (!val)
 					FAIL("-%c needs a value", c);
 			} else {
@@ -266,8 +266,7 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 	if (submit < io_iter)
 		io_iter = submit;
 	if (iters > 0 && submit < nfiles * io_iter * contexts)
-		FAIL(
-		    "-I with -b/-C below files*contexts*-i: not supported yet");
+		FAIL("-I with -b/-C below files*contexts*-i: not supported yet");
 	/*
 	 * aio-stress refuses a file too small for -c contexts at the default
 	 * -C of 2m (e.g. -s 16m -c 10). Unless -C was given, iorace shrinks
@@ -279,8 +278,9 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 	     size < 2 * (uint64_t)(contexts - 1) * coff + rec)) {
 		uint64_t c = size / (uint64_t)contexts;
 		uint64_t c2 =
-		    size > rec ? (size - rec) / (2 * (uint64_t)(contexts - 1))
-			       : 0;
+			size > rec ?
+				(size - rec) / (2 * (uint64_t)(contexts - 1)) :
+				0;
 
 		coff_dflt = coff;
 		coff = (c < c2 ? c : c2) / rec * rec;
@@ -355,13 +355,13 @@ char *aiostress_text(int argc, char **argv, char *notes, size_t noteslen,
 				       files[f], f);
 	if (coff_dflt && notes && nl < noteslen)
 		nl += (size_t)snprintf(
-		    notes + nl, noteslen - nl,
-		    "note: -s %lluk is too small for -c %ld at aio-stress's "
-		    "default -C %lluk (aio-stress itself refuses it): using "
-		    "-C %lluk, so each context keeps a region of its own\n",
-		    (unsigned long long)(size >> 10), contexts,
-		    (unsigned long long)(coff_dflt >> 10),
-		    (unsigned long long)(coff >> 10));
+			notes + nl, noteslen - nl,
+			"note: -s %lluk is too small for -c %ld at aio-stress's "
+			"default -C %lluk (aio-stress itself refuses it): using "
+			"-C %lluk, so each context keeps a region of its own\n",
+			(unsigned long long)(size >> 10), contexts,
+			(unsigned long long)(coff_dflt >> 10),
+			(unsigned long long)(coff >> 10));
 	if (verify && notes && nl < noteslen)
 		snprintf(notes + nl, noteslen - nl,
 			 "aio-stress: -v accepted: iorace's oracle verifies "

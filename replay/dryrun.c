@@ -28,9 +28,9 @@ static void print_job(const struct workload *wl, const struct wl_job *j,
 	       job_type_name(j->type), file, (unsigned long long)*per_job);
 	if (j->type == JOB_IO)
 		printf(" engine=%s bs=%u-%u iodepth=%u contexts=%u%s%s",
-		       o->engine    ? o->engine
-		       : *j->engine ? j->engine
-				    : "libaio",
+		       o->engine  ? o->engine :
+		       *j->engine ? j->engine :
+				    "libaio",
 		       j->bs_min, j->bs_max, j->iodepth, j->contexts,
 		       j->direct ? " direct" : " buffered",
 		       j->dsync ? " dsync" : "");

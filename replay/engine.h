@@ -17,9 +17,9 @@ struct io_req {
 	void *buf; /* aligned to 4096 */
 	uint64_t off;
 	uint32_t len;
-	int64_t res; /* bytes or -errno, set on completion */
+	int64_t res;		       /* bytes or -errno, set on completion */
 	uint64_t t_submit, t_complete; /* set by the caller / the reaper */
-	void *priv; /* for the caller */
+	void *priv;		       /* for the caller */
 };
 
 struct engine_ctx {

@@ -144,7 +144,7 @@ static int uring_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
 	min = MIN(min, max);
 	min = MIN(min, p->outstanding);
 	deadline =
-	    timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
+		timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
 	for (;;) {
 		struct __kernel_timespec ts, *tsp = &ts;
 		struct io_uring_cqe *cqe;
@@ -160,9 +160,9 @@ static int uring_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
 			tsp = NULL;
 		} else {
 			ts.tv_sec =
-			    (long long)((deadline - now) / NSEC_PER_SEC);
+				(long long)((deadline - now) / NSEC_PER_SEC);
 			ts.tv_nsec =
-			    (long long)((deadline - now) % NSEC_PER_SEC);
+				(long long)((deadline - now) % NSEC_PER_SEC);
 		}
 		ret = io_uring_wait_cqes(&p->ring, &cqe, min - cnt, tsp, NULL);
 		if (ret == -ETIME) {

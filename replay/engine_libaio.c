@@ -160,7 +160,7 @@ static int aio_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
 	if (!timeout_ns)
 		want = 0;
 	deadline =
-	    timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
+		timeout_ns == UINT64_MAX ? UINT64_MAX : now_ns() + timeout_ns;
 	for (;;) {
 		struct timespec *tsp = &ts;
 

@@ -191,8 +191,8 @@ static int sync_reap(struct engine_ctx *ctx, struct io_req **out, unsigned min,
 		int rc;
 
 		while (p->cq_n && cnt < max) {
-			out[cnt++] =
-			    ring_pop(p->cq, p->depth, &p->cq_head, &p->cq_n);
+			out[cnt++] = ring_pop(p->cq, p->depth, &p->cq_head,
+					      &p->cq_n);
 			p->outstanding--;
 		}
 		if (cnt >= min || cnt >= max)

@@ -335,7 +335,7 @@ static int io_stream(struct stream_state *ss)
 	struct run *r = ss->r;
 	const struct plan_stream *ps = ss->ps;
 	const struct wl_job *job =
-	    ps->job < r->wl.njobs ? &r->wl.jobs[ps->job] : NULL;
+		ps->job < r->wl.njobs ? &r->wl.jobs[ps->job] : NULL;
 	const struct engine_ops *eng = stream_engine(r, job);
 	unsigned depth = job && job->iodepth ? job->iodepth : 8;
 	struct engine_ctx ctx = { 0 };
@@ -417,26 +417,27 @@ static int io_stream(struct stream_state *ss)
 
 				if (op->kind == OP_WRITE)
 					atomic_fetch_add(
-					    &r->files[op->file].writes_inflight,
-					    1);
+						&r->files[op->file]
+							 .writes_inflight,
+						1);
 				oo.t_submit = batch[i]->t_submit = now_ns();
 				run_op_submitted(r, &oo, op->kind);
 			}
 			pthread_mutex_unlock(&r->lock);
 			update_oldest(ss, reqs, busy, depth);
 			inject_point(
-			    r, INJ_BEFORE, IS_SUBMIT,
-			    ((const struct plan_op *)batch[0]->priv)->file,
-			    batch[0]->op_id);
+				r, INJ_BEFORE, IS_SUBMIT,
+				((const struct plan_op *)batch[0]->priv)->file,
+				batch[0]->op_id);
 			for (unsigned off = 0; off < n;) {
 				rc = eng->submit(&ctx, batch + off, n - off);
 				if (rc > 0) {
-					inject_point(
-					    r, INJ_AFTER, IS_SUBMIT,
-					    ((const struct plan_op *)batch[off]
-						 ->priv)
-						->file,
-					    batch[off]->op_id);
+					inject_point(r, INJ_AFTER, IS_SUBMIT,
+						     ((const struct plan_op *)
+							      batch[off]
+								      ->priv)
+							     ->file,
+						     batch[off]->op_id);
 					off += rc;
 					inflight += rc;
 					continue;
@@ -448,8 +449,8 @@ static int io_stream(struct stream_state *ss)
 					}
 					/* make room by reaping one */
 					int got =
-					    eng->reap(&ctx, done, 1, depth,
-						      REAP_TIMEOUT_NS);
+						eng->reap(&ctx, done, 1, depth,
+							  REAP_TIMEOUT_NS);
 					if (got > 0)
 						reaped(ss, done, got);
 					for (int k = 0; k < got; k++) {
@@ -481,7 +482,7 @@ static int io_stream(struct stream_state *ss)
 			continue;
 		{
 			bool more =
-			    nfree && next < ps->n && !atomic_load(&r->stop);
+				nfree && next < ps->n && !atomic_load(&r->stop);
 			int got;
 
 			inject_point(r, INJ_BEFORE, IS_REAP, reap_file(r, ps),
@@ -492,10 +493,10 @@ static int io_stream(struct stream_state *ss)
 				reaped(ss, done, got);
 			if (got > 0)
 				inject_point(
-				    r, INJ_AFTER, IS_REAP,
-				    ((const struct plan_op *)done[0]->priv)
-					->file,
-				    done[0]->op_id);
+					r, INJ_AFTER, IS_REAP,
+					((const struct plan_op *)done[0]->priv)
+						->file,
+					done[0]->op_id);
 
 			if (got < 0 && got != -EINTR && got != -EAGAIN &&
 			    got != -ETIME) {
@@ -535,7 +536,7 @@ static bool io_streams_done(struct run *r)
 	for (size_t i = 0; i < r->nstreams; i++) {
 		const struct plan_stream *ps = r->streams[i].ps;
 		const struct plan_op *first =
-		    ps->n ? &r->plan.ops[ps->idx[0]] : NULL;
+			ps->n ? &r->plan.ops[ps->idx[0]] : NULL;
 
 		if (first &&
 		    (first->kind == OP_WRITE || first->kind == OP_READ) &&
@@ -698,7 +699,7 @@ static void racing_stream(struct stream_state *ss)
 			while (!atomic_load(&r->stop) &&
 			       now_ns() - t0 < INFLIGHT_WAIT_MAX_NS) {
 				seen = atomic_load(
-				    &r->files[op->file].writes_inflight);
+					&r->files[op->file].writes_inflight);
 				if (seen >= op->when_inflight ||
 				    io_streams_done(r))
 					break;
@@ -723,7 +724,7 @@ static void *stream_main(void *arg)
 	struct stream_state *ss = arg;
 	const struct plan_stream *ps = ss->ps;
 	const struct plan_op *first =
-	    ps->n ? &ss->r->plan.ops[ps->idx[0]] : NULL;
+		ps->n ? &ss->r->plan.ops[ps->idx[0]] : NULL;
 
 	ss->tid = gettid_();
 	if (first && (first->kind == OP_WRITE || first->kind == OP_READ))
@@ -744,7 +745,8 @@ int exec_stage(struct run *r, unsigned stage)
 		if (r->plan.streams[i].stage != stage)
 			continue;
 		r->streams[n] =
-		    (struct stream_state){ .r = r, .ps = &r->plan.streams[i] };
+			(struct stream_state){ .r = r,
+					       .ps = &r->plan.streams[i] };
 		n++;
 	}
 	r->nstreams = n;

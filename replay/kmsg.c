@@ -14,9 +14,16 @@
 #include "replay/run_internal.h"
 
 static const char *const patterns[] = {
-	"BUG:", "kernel BUG", "WARNING:", "EXT4-fs error", "EXT4-fs warning",
-	"blocked for more than", "Oops", "general protection fault",
-	"JBD2: ", "I/O error",
+	"BUG:",
+	"kernel BUG",
+	"WARNING:",
+	"EXT4-fs error",
+	"EXT4-fs warning",
+	"blocked for more than",
+	"Oops",
+	"general protection fault",
+	"JBD2: ",
+	"I/O error",
 };
 
 int kmsg_open(void)

@@ -111,7 +111,7 @@ static void end_stream(struct builder *b, size_t first, uint32_t job,
 static uint64_t stream_seed(uint64_t seed, uint32_t job, uint32_t ctx)
 {
 	uint64_t st =
-	    seed ^ ((uint64_t)job << 32 | ctx) * 0xd1b54a32d192ed03ull;
+		seed ^ ((uint64_t)job << 32 | ctx) * 0xd1b54a32d192ed03ull;
 
 	splitmix64(&st);
 	return st;
@@ -133,8 +133,8 @@ static int build_io(struct builder *b, const struct workload *wl,
 	uint64_t end = j->offset + io_region_len(wl, j);
 	uint64_t lo = (j->bs_min + KIB4 - 1) / KIB4 * KIB4;
 	uint64_t hi = j->bs_max / KIB4 * KIB4;
-	bool rand =
-	    j->rw == RW_RANDWRITE || j->rw == RW_RANDREAD || j->rw == RW_RANDRW;
+	bool rand = j->rw == RW_RANDWRITE || j->rw == RW_RANDREAD ||
+		    j->rw == RW_RANDRW;
 	uint32_t c;
 
 	if (range && hi > end - MIN(end, base))
@@ -151,7 +151,7 @@ static int build_io(struct builder *b, const struct workload *wl,
 		uint64_t span = end - base;
 		uint64_t cur = base + (uint64_t)((unsigned __int128)span * c /
 						 j->contexts) /
-					  a * a;
+					      a * a;
 		size_t first = b->p->nops;
 		uint64_t i;
 
@@ -167,21 +167,22 @@ static int build_io(struct builder *b, const struct workload *wl,
 			else if (j->rw == RW_READ || j->rw == RW_RANDREAD)
 				op->kind = OP_READ;
 			else
-				op->kind = rand_below(&st, 100) < j->rwmixread
-					       ? OP_READ
-					       : OP_WRITE;
-			op->file = j->file == WL_ALL_FILES
-				       ? rand_below(&st, wl->nrfiles)
-				       : (uint32_t)j->file;
+				op->kind = rand_below(&st, 100) < j->rwmixread ?
+						   OP_READ :
+						   OP_WRITE;
+			op->file = j->file == WL_ALL_FILES ?
+					   rand_below(&st, wl->nrfiles) :
+					   (uint32_t)j->file;
 			if (range)
-				len =
-				    lo + rand_below(&st, (hi - lo) / KIB4 + 1) *
-					     KIB4;
+				len = lo +
+				      rand_below(&st, (hi - lo) / KIB4 + 1) *
+					      KIB4;
 			if (rand) {
-				op->off = base +
-					  rand_below(
-					      &st, (end - base - len) / a + 1) *
-					      a;
+				op->off =
+					base +
+					rand_below(&st,
+						   (end - base - len) / a + 1) *
+						a;
 			} else {
 				if (cur + len > end)
 					cur = base;
@@ -228,29 +229,29 @@ static void build_racing(struct builder *b, const struct workload *wl,
 			op->kind = OP_FDATASYNC;
 			break;
 		default:
-			op->kind = j->type == JOB_FALLOCATE  ? OP_FALLOCATE
-				   : j->type == JOB_PUNCH    ? OP_PUNCH
-				   : j->type == JOB_COLLAPSE ? OP_COLLAPSE
-				   : j->type == JOB_INSERT   ? OP_INSERT
-							     : OP_ZERO_RANGE;
+			op->kind = j->type == JOB_FALLOCATE ? OP_FALLOCATE :
+				   j->type == JOB_PUNCH	    ? OP_PUNCH :
+				   j->type == JOB_COLLAPSE  ? OP_COLLAPSE :
+				   j->type == JOB_INSERT    ? OP_INSERT :
+							      OP_ZERO_RANGE;
 			op->len = j->len;
 			if (j->offset == WL_RANDOM_OFFSET) {
 				uint64_t need =
-				    op->len +
-				    (j->type == JOB_COLLAPSE ? KIB4 : 0);
-				uint64_t room = wl->filesize > need
-						    ? wl->filesize - need
-						    : 0;
+					op->len +
+					(j->type == JOB_COLLAPSE ? KIB4 : 0);
+				uint64_t room = wl->filesize > need ?
+							wl->filesize - need :
+							0;
 
 				op->off =
-				    rand_below(&st, room / KIB4 + 1) * KIB4;
+					rand_below(&st, room / KIB4 + 1) * KIB4;
 			} else {
 				op->off = j->offset;
 			}
 			if (!op->len)
-				op->len = wl->filesize > op->off
-					      ? wl->filesize - op->off
-					      : KIB4;
+				op->len = wl->filesize > op->off ?
+						  wl->filesize - op->off :
+						  KIB4;
 			if ((j->keep_size || j->type == JOB_PUNCH) &&
 			    j->type != JOB_COLLAPSE && j->type != JOB_INSERT)
 				op->flags |= OPF_KEEP_SIZE;
@@ -366,7 +367,7 @@ struct reader {
 };
 
 static int rerr(struct reader *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 static int rerr(struct reader *r, const char *fmt, ...)
 {
@@ -504,10 +505,10 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 		}
 		if (parse_u64(eq,
 			      k == F_OFF || k == F_LEN || k == F_AT ||
-				      k == F_GROW
-				  ? UINT64_MAX
-			      : k == F_STAGE ? MAX_STAGES - 1
-					     : UINT32_MAX,
+					      k == F_GROW ?
+				      UINT64_MAX :
+			      k == F_STAGE ? MAX_STAGES - 1 :
+					     UINT32_MAX,
 			      &v))
 			return rerr(r, "bad value '%s' for '%s'", eq,
 				    field_names[k]);

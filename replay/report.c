@@ -98,11 +98,11 @@ int report_write(struct run *r)
 	json_object_object_add(root, "tamper",
 			       json_object_new_int((int)r->opts->tamper));
 	json_object_object_add(
-	    root, "engine",
-	    jstr(r->opts->engine ? r->opts->engine : "per-job"));
+		root, "engine",
+		jstr(r->opts->engine ? r->opts->engine : "per-job"));
 	json_object_object_add(
-	    root, "verdict",
-	    jstr(r->exit_status == EXIT_CLEAN ? "pass" : "fail"));
+		root, "verdict",
+		jstr(r->exit_status == EXIT_CLEAN ? "pass" : "fail"));
 	json_object_object_add(root, "exit",
 			       json_object_new_int(r->exit_status));
 	for (int c = 0; c < F_NCLASSES; c++)
@@ -196,7 +196,7 @@ int report_write(struct run *r)
 	snprintf(path, sizeof(path), "%s/report.json", r->run_dir);
 	rc = json_object_to_file_ext(path, root,
 				     JSON_C_TO_STRING_PRETTY |
-					 JSON_C_TO_STRING_NOSLASHESCAPE);
+					     JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (rc < 0)
 		msg("cannot write %s", path);
 	json_object_put(root);
@@ -238,12 +238,11 @@ int report_write(struct run *r)
 	}
 	fprintf(txt, "\nfiles:\n");
 	for (unsigned i = 0; i < r->nfiles; i++)
-		fprintf(
-		    txt,
-		    "  f%u inode %llu size %llu extents %u (unwritten %u)\n", i,
-		    (unsigned long long)r->files[i].inode,
-		    (unsigned long long)r->files[i].final_size,
-		    r->files[i].extents, r->files[i].unwritten);
+		fprintf(txt,
+			"  f%u inode %llu size %llu extents %u (unwritten %u)\n",
+			i, (unsigned long long)r->files[i].inode,
+			(unsigned long long)r->files[i].final_size,
+			r->files[i].extents, r->files[i].unwritten);
 	fprintf(txt, "\nfindings by class:");
 	for (int c = 0; c < F_NCLASSES; c++)
 		if (r->findings.count[c])
@@ -278,13 +277,14 @@ int report_set_verdict(const char *run_dir, int status)
 	if (!root)
 		return -1;
 	json_object_object_add(root, "verdict",
-			       jstr(status == EXIT_CLEAN	 ? "pass"
-				    : status == EXIT_INCONCLUSIVE ? "inconclusive"
-								  : "fail"));
+			       jstr(status == EXIT_CLEAN ? "pass" :
+				    status == EXIT_INCONCLUSIVE ?
+							   "inconclusive" :
+							   "fail"));
 	json_object_object_add(root, "exit", json_object_new_int(status));
 	rc = json_object_to_file_ext(path, root,
 				     JSON_C_TO_STRING_PRETTY |
-					 JSON_C_TO_STRING_NOSLASHESCAPE);
+					     JSON_C_TO_STRING_NOSLASHESCAPE);
 	json_object_put(root);
 	return rc;
 }

@@ -314,11 +314,11 @@ static int open_files(struct run *r)
 		}
 		f->initial_size = r->wl.filesize;
 		if (r->wl.filesize) {
-			int rc = r->wl.fallocate
-				     ? fallocate(f->fd_buffered, 0, 0,
-						 (off_t)r->wl.filesize)
-				     : ftruncate(f->fd_buffered,
-						 (off_t)r->wl.filesize);
+			int rc = r->wl.fallocate ?
+					 fallocate(f->fd_buffered, 0, 0,
+						   (off_t)r->wl.filesize) :
+					 ftruncate(f->fd_buffered,
+						   (off_t)r->wl.filesize);
 			if (rc < 0) {
 				msg("size %s to %llu: %s", path,
 				    (unsigned long long)r->wl.filesize,
@@ -792,7 +792,7 @@ int run_repeat(const struct run_opts *o, unsigned n)
 		st = run_workload(&one, NULL, 0);
 		json_object_object_add(jr, "dir", json_object_new_string(dir));
 		json_object_object_add(
-		    jr, "seed", json_object_new_int64((int64_t)one.seed));
+			jr, "seed", json_object_new_int64((int64_t)one.seed));
 		json_object_object_add(jr, "exit", json_object_new_int(st));
 		json_object_array_add(jruns, jr);
 		if (st != EXIT_CLEAN && st != EXIT_FINDINGS &&
@@ -811,7 +811,7 @@ int run_repeat(const struct run_opts *o, unsigned n)
 				json_object *v;
 
 				if (json_object_object_get_ex(
-					jf, finding_class_name(c), &v) &&
+					    jf, finding_class_name(c), &v) &&
 				    json_object_get_int64(v) > 0)
 					hits[c]++;
 			}

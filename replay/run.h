@@ -22,14 +22,14 @@ enum tamper_kind {
 
 struct run_opts {
 	const char *workload; /* name or path */
-	const char *out_dir; /* NULL: results/<workload>-<time> */
+	const char *out_dir;  /* NULL: results/<workload>-<time> */
 	uint64_t seed;
 	double scale;
-	const char *engine; /* NULL: per job / libaio */
-	const char *record; /* op log to write */
-	const char *replay; /* op log to execute */
+	const char *engine;   /* NULL: per job / libaio */
+	const char *record;   /* op log to write */
+	const char *replay;   /* op log to execute */
 	const char *base_dir; /* where the image lives */
-	unsigned tamper; /* enum tamper_kind bits */
+	unsigned tamper;      /* enum tamper_kind bits */
 	uint64_t watchdog_ns; /* 0: workload's */
 	bool trace;
 	bool progress;

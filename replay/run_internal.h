@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* State shared by the runner's pieces (run.c, exec.c, report.c, tamper.c). */
+/*
+ * State shared by the runner's pieces (run.c, exec.c, report.c, kmsg.c, and
+ * verify.c, which also holds the --tamper code).
+ */
 #ifndef IORACE_RUN_INTERNAL_H
 #define IORACE_RUN_INTERNAL_H
 
@@ -95,7 +98,7 @@ struct run {
 	 * trace checker's comparison leaves them out) */
 	uint64_t offline_count[F_NCLASSES];
 	struct lat lat[OP_NKINDS];
-	unsigned char *executed;	/* per plan op */
+	unsigned char *executed; /* per plan op */
 	struct held_read *held;	 /* reads not judged yet (exec.c) */
 	size_t nheld, heldcap;
 	_Atomic uint64_t next_extra_id; /* ids beyond the plan (grow, verify) */

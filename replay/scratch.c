@@ -166,7 +166,7 @@ static int run_cmd(char *const argv[], const char *log, bool truncate)
 	if (log) {
 		fd = open(log,
 			  O_WRONLY | O_CREAT | O_CLOEXEC |
-			      (truncate ? O_TRUNC : O_APPEND),
+				  (truncate ? O_TRUNC : O_APPEND),
 			  0644);
 	} else {
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -243,9 +243,9 @@ static void log_tail(const char *log, char *out, size_t len)
 		return;
 	{
 		off_t sz = lseek(fd, 0, SEEK_END);
-		off_t from = sz > (off_t)sizeof(buf) - 1
-				 ? sz - (off_t)sizeof(buf) + 1
-				 : 0;
+		off_t from = sz > (off_t)sizeof(buf) - 1 ?
+				     sz - (off_t)sizeof(buf) + 1 :
+				     0;
 
 		r = pread(fd, buf, sizeof(buf) - 1, from);
 	}
@@ -266,7 +266,7 @@ static void log_tail(const char *log, char *out, size_t len)
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -875,9 +875,9 @@ int64_t scratch_poison(struct scratch *s, uint64_t seed)
 			  O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC,
 			  0600);
 		if (fd < 0 && errno == EINVAL) /* no O_DIRECT here */
-			fd =
-			    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				 0600);
+			fd = open(path,
+				  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				  0600);
 		if (fd < 0) {
 			if (errno == ENOSPC || errno == EDQUOT)
 				break;
@@ -1148,8 +1148,9 @@ int scratch_reclaim(void)
 		if (pid <= 0 || pid == self || !image_name_of(p, (pid_t)pid))
 			continue;
 		snprintf(path, sizeof(path), RUN_BASE "/%ld", pid);
-		if (state_read(path, &st) == 0 ? pid_alive((pid_t)pid, st.start)
-					       : pid_alive((pid_t)pid, 0))
+		if (state_read(path, &st) == 0 ?
+			    pid_alive((pid_t)pid, st.start) :
+			    pid_alive((pid_t)pid, 0))
 			continue;
 		n += reclaim_loop(atoi(de->d_name + 4), (pid_t)pid);
 		if (bf[0] == '/' && !unlink(bf)) {

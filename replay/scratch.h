@@ -17,12 +17,12 @@
 
 struct scratch {
 	char workdir[4096]; /* /run/iorace/<pid> or --workdir */
-	char image[4096]; /* sparse image file */
-	char loopdev[64]; /* /dev/loopN */
+	char image[4096];   /* sparse image file */
+	char loopdev[64];   /* /dev/loopN */
 	int loop_nr;
 	int loop_fd; /* held open while attached, so the device stays ours */
 	bool cannot_run; /* setup failed for lack of root/loop support (77) */
-	char mnt[4096]; /* mount point */
+	char mnt[4096];	 /* mount point */
 	char dev[4096]; /* device ext4 lives on (loop, or a dm target over it) */
 	bool mounted;
 	bool attached;

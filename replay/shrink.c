@@ -95,8 +95,9 @@ int shrink_ddmin(bool *keep, size_t n, shrink_test_fn test, void *arg,
 					goto out;
 				if (rc) {
 					reduced = true;
-					gran = pass ? (gran > 2 ? gran - 1 : 2)
-						    : 2;
+					gran = pass ? (gran > 2 ? gran - 1 :
+								  2) :
+						      2;
 				}
 			}
 		}
@@ -340,8 +341,8 @@ static int load_lines(struct shrink *s, const char *path)
 		if (!strncmp(line, "op ", 3)) {
 			if (s->nops == ocap) {
 				ocap = ocap ? 2 * ocap : 256;
-				s->op_line =
-				    realloc(s->op_line, ocap * sizeof(size_t));
+				s->op_line = realloc(s->op_line,
+						     ocap * sizeof(size_t));
 			}
 			s->op_line[s->nops++] = s->nlines;
 		}
@@ -354,30 +355,29 @@ static int load_lines(struct shrink *s, const char *path)
 
 static void usage_shrink(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: iorace shrink RUN [options] [-- run options]\n"
-	    "\n"
-	    "  Minimise RUN/oplog (ddmin over ops, then single ops) to the\n"
-	    "  smallest op log that still gives RUN's finding class,\n"
-	    "  replaying each candidate with RUN's workload, seed, scale,\n"
-	    "  engine and --tamper (plus the run options given after --).\n"
-	    "  -o, --out DIR        output dir (default RUN/shrink)\n"
-	    "  -n, --max-tries N    at most N replays (default 200)\n"
-	    "  -t, --timeout SEC    per candidate (default 300)\n"
-	    "  -c, --class C        target finding class (default the\n"
-	    "                       first class RUN found, else its first\n"
-	    "                       failed trace invariant)\n"
-	    "  -I, --invariant NAME target a failed trace invariant (the\n"
-	    "                       replays are traced)\n"
-	    "  --engine, --inject, --watchdog, --base-dir, --tamper: passed\n"
-	    "                       to each replay (after RUN's own)\n"
-	    "  -h, --help\n"
-	    "Writes DIR/shrunk.oplog (best so far, after every improvement)\n"
-	    "and DIR/shrink.txt. In the VM run it inside the guest:\n"
-	    "  ci/vm -- bin/iorace shrink RUN\n"
-	    "Exit: 0 shrunk and still failing, 1 RUN does not reproduce\n"
-	    "(or passed), 2 bad input.\n");
+	fprintf(f,
+		"usage: iorace shrink RUN [options] [-- run options]\n"
+		"\n"
+		"  Minimise RUN/oplog (ddmin over ops, then single ops) to the\n"
+		"  smallest op log that still gives RUN's finding class,\n"
+		"  replaying each candidate with RUN's workload, seed, scale,\n"
+		"  engine and --tamper (plus the run options given after --).\n"
+		"  -o, --out DIR        output dir (default RUN/shrink)\n"
+		"  -n, --max-tries N    at most N replays (default 200)\n"
+		"  -t, --timeout SEC    per candidate (default 300)\n"
+		"  -c, --class C        target finding class (default the\n"
+		"                       first class RUN found, else its first\n"
+		"                       failed trace invariant)\n"
+		"  -I, --invariant NAME target a failed trace invariant (the\n"
+		"                       replays are traced)\n"
+		"  --engine, --inject, --watchdog, --base-dir, --tamper: passed\n"
+		"                       to each replay (after RUN's own)\n"
+		"  -h, --help\n"
+		"Writes DIR/shrunk.oplog (best so far, after every improvement)\n"
+		"and DIR/shrink.txt. In the VM run it inside the guest:\n"
+		"  ci/vm -- bin/iorace shrink RUN\n"
+		"Exit: 0 shrunk and still failing, 1 RUN does not reproduce\n"
+		"(or passed), 2 bad input.\n");
 }
 
 int shrink_main(int argc, char **argv)
@@ -475,13 +475,13 @@ int shrink_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	snprintf(seed, sizeof(seed), "%llu",
-		 json_object_object_get_ex(rep, "seed", &v)
-		     ? (unsigned long long)json_object_get_uint64(v)
-		     : 1ull);
+		 json_object_object_get_ex(rep, "seed", &v) ?
+			 (unsigned long long)json_object_get_uint64(v) :
+			 1ull);
 	snprintf(scale, sizeof(scale), "%.17g",
-		 json_object_object_get_ex(rep, "scale", &v)
-		     ? json_object_get_double(v)
-		     : 1.0);
+		 json_object_object_get_ex(rep, "scale", &v) ?
+			 json_object_get_double(v) :
+			 1.0);
 	if (json_object_object_get_ex(rep, "engine", &v) &&
 	    strcmp(json_object_get_string(v), "per-job"))
 		engine = json_object_get_string(v);
@@ -602,9 +602,9 @@ int shrink_main(int argc, char **argv)
 		fprintf(f, "final ops: %zu\n", s.best);
 		fprintf(f, "tries: %u\n", s.tries);
 		fprintf(f, "search: %s\n",
-			rc == 0	  ? "complete (1-minimal)"
-			: rc == 1 ? "stopped at --max-tries"
-				  : "stopped by an error");
+			rc == 0 ? "complete (1-minimal)" :
+			rc == 1 ? "stopped at --max-tries" :
+				  "stopped by an error");
 		fprintf(f, "replay: bin/iorace");
 		for (int i = 1; i < s.cand_arg - 1; i++)
 			if (strcmp(s.run_argv[i], "--no-progress"))

@@ -253,17 +253,18 @@ filler_words_avx512(uint64_t w[STAMP_FILLER_WORDS], uint64_t k)
 		__m512i z = x;
 
 		z = _mm512_mullo_epi64(
-		    _mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
+			_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
 		z = _mm512_mullo_epi64(
-		    _mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
+			_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
 		z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
 		if (i + 8 <= STAMP_FILLER_WORDS)
 			_mm512_storeu_si512(w + i, z);
 		else
 			_mm512_mask_storeu_epi64(
-			    w + i,
-			    (__mmask8)((1u << (STAMP_FILLER_WORDS - i)) - 1),
-			    z);
+				w + i,
+				(__mmask8)((1u << (STAMP_FILLER_WORDS - i)) -
+					   1),
+				z);
 		x = _mm512_add_epi64(x, step);
 	}
 }

@@ -19,14 +19,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define STAMP_MAGIC 0x53524f49u /* "IORS" */
+#define STAMP_MAGIC  0x53524f49u /* "IORS" */
 #define POISON_MAGIC 0x50524f49u /* "IORP" */
 
 enum stamp_class {
-	SC_ZERO, /* all 512 bytes zero */
-	SC_STAMP, /* valid data stamp */
-	SC_POISON, /* valid poison stamp */
-	SC_TORN, /* magic intact but checksum or filler wrong */
+	SC_ZERO,    /* all 512 bytes zero */
+	SC_STAMP,   /* valid data stamp */
+	SC_POISON,  /* valid poison stamp */
+	SC_TORN,    /* magic intact but checksum or filler wrong */
 	SC_GARBAGE, /* anything else */
 };
 
@@ -48,8 +48,7 @@ void poison_fill(void *buf, uint64_t first, uint32_t nsect, uint64_t seed);
 /* Classify one 512-byte sector. */
 void stamp_decode(const void *sector, struct stamp_info *out);
 /* Classify nsect consecutive sectors (faster than one at a time). */
-void stamp_decode_many(const void *buf, uint32_t nsect,
-		       struct stamp_info *out);
+void stamp_decode_many(const void *buf, uint32_t nsect, struct stamp_info *out);
 const char *stamp_class_name(enum stamp_class c);
 
 #endif

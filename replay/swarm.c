@@ -19,7 +19,7 @@ struct tbuf {
 };
 
 static void tb_printf(struct tbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 static void tb_printf(struct tbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -145,9 +145,9 @@ char *swarm_text(uint64_t seed, char *conf, size_t conflen)
 		bool dsync = !buffered && coin(&st, 1, 6);
 		bool past = coin(&st, 1, 3);
 		unsigned reg = past ? fsize_m * 3 / 2 : fsize_m;
-		int file = nfiles > 1 && coin(&st, 1, 2)
-			       ? -1
-			       : (int)rand_below(&st, nfiles);
+		int file = nfiles > 1 && coin(&st, 1, 2) ?
+				   -1 :
+				   (int)rand_below(&st, nfiles);
 
 		/*
 		 * Buffered jobs only read: a buffered write colliding with a

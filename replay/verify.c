@@ -29,7 +29,9 @@ static int64_t sync_io(struct run *r, int fd, uint32_t file, bool write,
 {
 	struct oracle_op oo = { .id = id ? id : run_new_id(r),
 				.kind = write ? OP_WRITE : OP_READ,
-				.file = file, .flags = flags, .off = off,
+				.file = file,
+				.flags = flags,
+				.off = off,
 				.len = len };
 	uint64_t tc;
 	ssize_t n;
@@ -170,9 +172,8 @@ int tamper_files(struct run *r)
 		}
 		tr_inject("tamper", names[k], off);
 		msg("tamper: %s at file 0 offset %llu (ops %llu%s%llu)",
-		    names[k], (unsigned long long)off,
-		    (unsigned long long)id1, id2 ? ", " : "",
-		    (unsigned long long)id2);
+		    names[k], (unsigned long long)off, (unsigned long long)id1,
+		    id2 ? ", " : "", (unsigned long long)id2);
 	}
 	fsync(fd2);
 	close(fd2);
@@ -184,8 +185,8 @@ int tamper_files(struct run *r)
 void fiemap_files(struct run *r)
 {
 	const unsigned max = 512;
-	struct fiemap *fm = xcalloc(1, sizeof(*fm) +
-					       max * sizeof(struct fiemap_extent));
+	struct fiemap *fm =
+		xcalloc(1, sizeof(*fm) + max * sizeof(struct fiemap_extent));
 
 	for (unsigned i = 0; i < r->nfiles; i++) {
 		struct run_file *f = &r->files[i];

@@ -17,8 +17,8 @@ enum wd_verdict wd_judge(const struct wd_stream *s, uint64_t now,
 	}
 	if (!s->active)
 		return WD_OK;
-	base =
-	    s->last_progress > s->wait_until ? s->last_progress : s->wait_until;
+	base = s->last_progress > s->wait_until ? s->last_progress :
+						  s->wait_until;
 	if (!base || now <= base || now - base <= limit_ns)
 		return WD_OK;
 	*age_ns = now - base;

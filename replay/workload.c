@@ -236,9 +236,9 @@ static const char *const type_names[] = {
 
 const char *job_type_name(enum job_type t)
 {
-	return (unsigned)t < ARRAY_SIZE(type_names) && type_names[t]
-		   ? type_names[t]
-		   : "?";
+	return (unsigned)t < ARRAY_SIZE(type_names) && type_names[t] ?
+		       type_names[t] :
+		       "?";
 }
 
 /* fio's rw= values; the first six are enum io_pattern. */
@@ -353,7 +353,7 @@ struct parser {
  * MAX_ERRORS; the rest are counted). Always returns -1.
  */
 static int perr(struct parser *p, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static int perr(struct parser *p, int line, const char *fmt, ...)
 {
@@ -889,11 +889,11 @@ static int job_key_set(struct parser *p, struct wl_job *j, struct job_keys *jk,
 				break;
 		if (v == ARRAY_SIZE(type_names))
 			return perr(
-			    p, p->lineno,
-			    "type: unknown job type '%s' (want io, truncate, "
-			    "fallocate, punch, zero_range, fsync, fdatasync, "
-			    "collapse_range, insert_range)",
-			    val);
+				p, p->lineno,
+				"type: unknown job type '%s' (want io, truncate, "
+				"fallocate, punch, zero_range, fsync, fdatasync, "
+				"collapse_range, insert_range)",
+				val);
 		j->type = v;
 		jk->has_type = true;
 		return 0;
@@ -1066,10 +1066,10 @@ static int job_key_set(struct parser *p, struct wl_job *j, struct job_keys *jk,
 	case K_IO_SIZE:
 		if (value_u64(val, &v) || v % SECTOR_SIZE || v > (1ull << 44))
 			return bad_value(
-			    p, key, val,
-			    k == K_OFFSET
-				? "a size (multiple of 512) or 'random'"
-				: "a size, multiple of 512");
+				p, key, val,
+				k == K_OFFSET ?
+					"a size (multiple of 512) or 'random'" :
+					"a size, multiple of 512");
 		if (k == K_OFFSET)
 			j->offset = v;
 		else if (k == K_SIZE)
@@ -1100,8 +1100,8 @@ static int jkey_index(const char *key)
 	if (!strcmp(key, "blocksize_range"))
 		return K_BSRANGE;
 	if (!strcmp(key, "start_delay") || !strcmp(key, "startdelay"))
-		return !strcmp(key, "startdelay") ? K_STARTDELAY
-						  : K_START_DELAY;
+		return !strcmp(key, "startdelay") ? K_STARTDELAY :
+						    K_START_DELAY;
 	if (!strcmp(key, "timeout"))
 		return K_RUNTIME;
 	if (!strcmp(key, "ioengine"))
@@ -1135,8 +1135,8 @@ static int job_key(struct parser *p, const char *key, const char *val)
 
 			if (fallocate_value(val, &b))
 				return bad_value(
-				    p, key, val,
-				    "0, 1, none, native, posix or keep");
+					p, key, val,
+					"0, 1, none, native, posix or keep");
 			if (!p->replaying) {
 				wl->fallocate = b;
 				p->fio_line[g] = p->lineno;
@@ -1476,7 +1476,7 @@ static int file_index(struct workload *wl, const char *name)
 		if (!strcmp(wl->fnames[i], name))
 			return i;
 	wl->fnames =
-	    xrealloc(wl->fnames, (wl->nfnames + 1) * sizeof(*wl->fnames));
+		xrealloc(wl->fnames, (wl->nfnames + 1) * sizeof(*wl->fnames));
 	snprintf(wl->fnames[wl->nfnames], sizeof(*wl->fnames), "%s", name);
 	return wl->nfnames++;
 }
@@ -1553,12 +1553,13 @@ static int fio_job_shape(struct parser *p, struct wl_job *j,
 	if (f->time_based) {
 		if (!j->runtime_ns)
 			return perr(
-			    p,
-			    jk->line[K_TIME_BASED] ? jk->line[K_TIME_BASED]
-						   : j->line,
-			    "time_based: job [%s] needs runtime=", j->name);
-		nios =
-		    key_set(jk, K_NUMBER_IOS) ? j->number_ios : TIME_BASED_IOS;
+				p,
+				jk->line[K_TIME_BASED] ?
+					jk->line[K_TIME_BASED] :
+					j->line,
+				"time_based: job [%s] needs runtime=", j->name);
+		nios = key_set(jk, K_NUMBER_IOS) ? j->number_ios :
+						   TIME_BASED_IOS;
 		j->time_based = true;
 	}
 	nios = MIN(nios, 1ull << 32);
@@ -1637,8 +1638,9 @@ static int fio_stage(struct parser *p, unsigned n0, unsigned i, unsigned *cur,
 				break;
 		if (w == i || w >= n0)
 			return perr(p,
-				    jk->line[K_WAIT_FOR] ? jk->line[K_WAIT_FOR]
-							 : j->line,
+				    jk->line[K_WAIT_FOR] ?
+					    jk->line[K_WAIT_FOR] :
+					    j->line,
 				    "wait_for: no job [%s] before [%s]",
 				    jk->f.wait_for, j->name);
 		*cur = p->wl->jobs[w].stage + 1;
@@ -1667,15 +1669,15 @@ static int fio_resolve(struct parser *p)
 			if (jk->f.engine == ENG_FALLOC ||
 			    jk->f.engine == ENG_FTRUNCATE)
 				ret = perr(p,
-					   jk->line[K_IOENGINE]
-					       ? jk->line[K_IOENGINE]
-					       : wl->jobs[i].line,
+					   jk->line[K_IOENGINE] ?
+						   jk->line[K_IOENGINE] :
+						   wl->jobs[i].line,
 					   "ioengine: falloc/ftruncate jobs "
 					   "take no type=");
 			if (jk->f.rw >= RWX_TRIM)
 				ret = perr(p,
-					   jk->line[K_RW] ? jk->line[K_RW]
-							  : wl->jobs[i].line,
+					   jk->line[K_RW] ? jk->line[K_RW] :
+							    wl->jobs[i].line,
 					   "rw: trim patterns need a job "
 					   "without type= (or type=punch)");
 			maxst = MAX(maxst, wl->jobs[i].stage);
@@ -1760,9 +1762,9 @@ static int fio_resolve(struct parser *p)
 				     "fsync=N -> racing fsync ops");
 		if (f.fdatasync_n)
 			add_sync_job(
-			    p, &j, JOB_FDATASYNC,
-			    MIN(j.number_ios / f.fdatasync_n, 1u << 24), 0,
-			    "fdatasync=N -> racing fdatasync ops");
+				p, &j, JOB_FDATASYNC,
+				MIN(j.number_ios / f.fdatasync_n, 1u << 24), 0,
+				"fdatasync=N -> racing fdatasync ops");
 		if (f.end_fsync)
 			add_sync_job(p, &j, JOB_FSYNC, 1, j.runtime_ns,
 				     "end_fsync -> one racing fsync");
@@ -2103,20 +2105,20 @@ int workload_scale(struct workload *wl, double f, char *err, size_t errlen)
 		if (j->type == JOB_IO) {
 			uint64_t a = j->bs_max;
 			bool fit =
-			    j->size && j->offset + j->size <= old_filesize;
+				j->size && j->offset + j->size <= old_filesize;
 
 			j->number_ios = scale_count(j->number_ios, f, &ovf);
 			if (j->time_based)
-				j->runtime_ns =
-				    MAX((uint64_t)MIN((double)j->runtime_ns * f,
+				j->runtime_ns = MAX(
+					(uint64_t)MIN((double)j->runtime_ns * f,
 						      1e18),
 					(uint64_t)500 * NSEC_PER_MSEC);
 			j->offset = scale_off(j->offset, f, a, &ovf);
 			j->size = scale_size(j->size, f, a, &ovf);
 			if (fit && j->offset + j->size > wl->filesize) {
 				if (wl->filesize >= j->offset + a)
-					j->size =
-					    (wl->filesize - j->offset) / a * a;
+					j->size = (wl->filesize - j->offset) /
+						  a * a;
 				else
 					j->offset = 0;
 			}
@@ -2128,8 +2130,8 @@ int workload_scale(struct workload *wl, double f, char *err, size_t errlen)
 		/* a truncate size's sectors inside its 4 KiB block are kept:
 		 * they are what makes a truncate end mid-block */
 		j->trunc_size =
-		    scale_size(j->trunc_size & ~(KIB4 - 1), f, KIB4, &ovf) +
-		    (j->trunc_size & (KIB4 - 1));
+			scale_size(j->trunc_size & ~(KIB4 - 1), f, KIB4, &ovf) +
+			(j->trunc_size & (KIB4 - 1));
 		j->grow_back = scale_size(j->grow_back, f, KIB4, &ovf);
 		if (T(j->type) & T_RANGE) {
 			bool fit = j->offset != WL_RANDOM_OFFSET &&
@@ -2139,10 +2141,10 @@ int workload_scale(struct workload *wl, double f, char *err, size_t errlen)
 			if (j->offset != WL_RANDOM_OFFSET)
 				j->offset = scale_off(j->offset, f, KIB4, &ovf);
 			if (fit && j->offset + j->len > wl->filesize)
-				j->offset =
-				    wl->filesize > j->len
-					? (wl->filesize - j->len) / KIB4 * KIB4
-					: 0;
+				j->offset = wl->filesize > j->len ?
+						    (wl->filesize - j->len) /
+							    KIB4 * KIB4 :
+						    0;
 		}
 	}
 	if (!ovf && !((double)wl->image_size * f <= (double)WL_MAX_BYTES))
@@ -2235,8 +2237,8 @@ int workload_resolve(const char *arg, char *out, size_t outlen)
 
 		if (!*dirs[i])
 			continue;
-		len =
-		    snprintf(path, sizeof(path), "%s/%s%s", dirs[i], arg, ext);
+		len = snprintf(path, sizeof(path), "%s/%s%s", dirs[i], arg,
+			       ext);
 		if (len < 0 || (size_t)len >= sizeof(path) || !is_file(path))
 			continue;
 		len = snprintf(out, outlen, "%s", path);

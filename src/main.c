@@ -53,9 +53,8 @@ static int cmd_list(int argc, char **argv)
 
 	if (argc > 1 &&
 	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf(
-		    "usage: iorace list\n  Lists the named workloads in %s.\n",
-		    dir);
+		printf("usage: iorace list\n  Lists the named workloads in %s.\n",
+		       dir);
 		return 0;
 	}
 	n = scandir(dir, &ents, NULL, alphasort);
@@ -88,49 +87,40 @@ static int cmd_list(int argc, char **argv)
 
 static void usage_run(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: iorace run WORKLOAD|FILE [options]\n"
-	    "\n"
-	    "  -o, --out DIR        run dir (default "
-	    "results/WORKLOAD-TIME-PID)\n"
-	    "  -s, --seed N         plan seed (default 1)\n"
-	    "  -S, --scale F        multiply sizes and counts (default 1)\n"
-	    "  -e, --engine E       libaio, io_uring or sync for every I/O "
-	    "job\n"
-	    "      --record OPLOG   write the executed op log\n"
-	    "      --replay OPLOG   execute an op log instead of planning\n"
-	    "      --repeat N       run N times (seeds S, S+1, ... from\n"
-	    "                       --seed S); report per finding class\n"
-	    "                       how many runs failed\n"
-	    "      --tamper KINDS   oracle self-test: after the workload, "
-	    "rewrite\n"
-	    "                       sectors behind the engine's back; KINDS is "
-	    "a\n"
-	    "                       comma list of "
-	    "poison,foreign,zeros,old,torn\n"
-	    "                       or all (must give STALE/LOST/TORN, exit "
-	    "1)\n"
-	    "      --watchdog DUR   an op in flight longer is a HANG (default\n"
-	    "                       the workload's, 60s)\n"
-	    "      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
-	    "  -i, --inject KEY=VAL injector, as in a workload's [global]:\n"
-	    "                       delay=POINT:SITE[:fN],DUR[-DUR][,p=P|\n"
-	    "                       every=N][,when=inflight>=N|\n"
-	    "                       after_completions=K|truncating][,count=N]\n"
-	    "                       dm=, dm_delay=, dm_flakey=, "
-	    "fail_request=,\n"
-	    "                       crash= (injectors/inject.h); repeatable\n"
-	    "      --no-trace       do not record an LTTng/tracefs trace\n"
-	    "      --no-progress    no progress line on a terminal\n"
-	    "      --bare           benchmark mode: no stamps, no oracle, no\n"
-	    "                       read-back (the verdict means nothing)\n"
-	    "      --dry-run        parse and plan only (no root, no "
-	    "devices):\n"
-	    "                       print jobs, files, image, op counts and\n"
-	    "                       the fio->iorace mapping; exit 0 or 2\n"
-	    "  -v, --verbose\n"
-	    "  -h, --help\n");
+	fprintf(f,
+		"usage: iorace run WORKLOAD|FILE [options]\n"
+		"\n"
+		"  -o, --out DIR        run dir (default results/WORKLOAD-TIME-PID)\n"
+		"  -s, --seed N         plan seed (default 1)\n"
+		"  -S, --scale F        multiply sizes and counts (default 1)\n"
+		"  -e, --engine E       libaio, io_uring or sync for every I/O job\n"
+		"      --record OPLOG   write the executed op log\n"
+		"      --replay OPLOG   execute an op log instead of planning\n"
+		"      --repeat N       run N times (seeds S, S+1, ... from\n"
+		"                       --seed S); report per finding class\n"
+		"                       how many runs failed\n"
+		"      --tamper KINDS   oracle self-test: after the workload, rewrite\n"
+		"                       sectors behind the engine's back; KINDS is a\n"
+		"                       comma list of poison,foreign,zeros,old,torn\n"
+		"                       or all (must give STALE/LOST/TORN, exit 1)\n"
+		"      --watchdog DUR   an op in flight longer is a HANG (default\n"
+		"                       the workload's, 60s)\n"
+		"      --base-dir DIR   where the scratch image lives (/var/tmp)\n"
+		"  -i, --inject KEY=VAL injector, as in a workload's [global]:\n"
+		"                       delay=POINT:SITE[:fN],DUR[-DUR][,p=P|\n"
+		"                       every=N][,when=inflight>=N|\n"
+		"                       after_completions=K|truncating][,count=N]\n"
+		"                       dm=, dm_delay=, dm_flakey=, fail_request=,\n"
+		"                       crash= (injectors/inject.h); repeatable\n"
+		"      --no-trace       do not record an LTTng/tracefs trace\n"
+		"      --no-progress    no progress line on a terminal\n"
+		"      --bare           benchmark mode: no stamps, no oracle, no\n"
+		"                       read-back (the verdict means nothing)\n"
+		"      --dry-run        parse and plan only (no root, no devices):\n"
+		"                       print jobs, files, image, op counts and\n"
+		"                       the fio->iorace mapping; exit 0 or 2\n"
+		"  -v, --verbose\n"
+		"  -h, --help\n");
 }
 
 static int cmd_run(int argc, char **argv)
@@ -255,34 +245,33 @@ static int cmd_run(int argc, char **argv)
 	return run_workload(&o, NULL, 0);
 bad:
 	msg("run: bad value for --%s: '%s'",
-	    c == 's'   ? "seed"
-	    : c == 'S' ? "scale"
-	    : c == 'n' ? "repeat"
-	    : c == 'T' ? "tamper"
-		       : "watchdog",
+	    c == 's' ? "seed" :
+	    c == 'S' ? "scale" :
+	    c == 'n' ? "repeat" :
+	    c == 'T' ? "tamper" :
+		       "watchdog",
 	    optarg);
 	return EXIT_USAGE;
 }
 
 static void usage_aiostress(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: iorace aio-stress [aio-stress ARGS] FILE... [options]\n"
-	    "\n"
-	    "  aio-stress's options with its meaning and defaults (-s 1g,\n"
-	    "  -r 64k, -d 64, -i 8, -c 1, -C 2m, all four stages); FILEs\n"
-	    "  become the scratch fs's f0, f1, ... Stages run in aio-stress's\n"
-	    "  order (write, read, random write, random read). -m and -a\n"
-	    "  above 4k cannot be honoured (exit 2); -t N needs -x.\n"
-	    "  iorace additions:\n"
-	    "      --fallocate SIZE     fallocate each file to SIZE first\n"
-	    "      --racing K=V,...     a racing-op job, keys of a workload\n"
-	    "                           job (type=truncate,size=0,\n"
-	    "                           start_delay=2s,file=0,stage=0)\n"
-	    "      --truncate-after DUR shorthand: truncate f0 to 0 after DUR\n"
-	    "  and `iorace run`'s long options (--out, --dry-run, --seed,\n"
-	    "  --scale, --engine, --no-trace, ...).\n");
+	fprintf(f,
+		"usage: iorace aio-stress [aio-stress ARGS] FILE... [options]\n"
+		"\n"
+		"  aio-stress's options with its meaning and defaults (-s 1g,\n"
+		"  -r 64k, -d 64, -i 8, -c 1, -C 2m, all four stages); FILEs\n"
+		"  become the scratch fs's f0, f1, ... Stages run in aio-stress's\n"
+		"  order (write, read, random write, random read). -m and -a\n"
+		"  above 4k cannot be honoured (exit 2); -t N needs -x.\n"
+		"  iorace additions:\n"
+		"      --fallocate SIZE     fallocate each file to SIZE first\n"
+		"      --racing K=V,...     a racing-op job, keys of a workload\n"
+		"                           job (type=truncate,size=0,\n"
+		"                           start_delay=2s,file=0,stage=0)\n"
+		"      --truncate-after DUR shorthand: truncate f0 to 0 after DUR\n"
+		"  and `iorace run`'s long options (--out, --dry-run, --seed,\n"
+		"  --scale, --engine, --no-trace, ...).\n");
 }
 
 static int cmd_run(int argc, char **argv);

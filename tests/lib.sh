@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers for tests/integration/*.sh (sourced, POSIX sh).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)

@@ -127,13 +127,14 @@ static void own_clock(struct ctfw *w)
 		}
 	}
 	snprintf(
-	    tmp, sizeof(tmp),
-	    "clock {\n\tname = \"monotonic\";\n%s%s%s"
-	    "\tdescription = \"Monotonic Clock\";\n"
-	    "\tfreq = 1000000000;\n\tprecision = 1;\n"
-	    "\toffset_s = %lld;\n\toffset = %lld;\n\tabsolute = TRUE;\n};\n",
-	    uuid[0] ? "\tuuid = \"" : "", uuid, uuid[0] ? "\";\n" : "",
-	    (long long)(off / 1000000000ll), (long long)(off % 1000000000ll));
+		tmp, sizeof(tmp),
+		"clock {\n\tname = \"monotonic\";\n%s%s%s"
+		"\tdescription = \"Monotonic Clock\";\n"
+		"\tfreq = 1000000000;\n\tprecision = 1;\n"
+		"\toffset_s = %lld;\n\toffset = %lld;\n\tabsolute = TRUE;\n};\n",
+		uuid[0] ? "\tuuid = \"" : "", uuid, uuid[0] ? "\";\n" : "",
+		(long long)(off / 1000000000ll),
+		(long long)(off % 1000000000ll));
 	w->clock_block = xstrdup(tmp);
 	snprintf(w->clock_name, sizeof(w->clock_name), "monotonic");
 }

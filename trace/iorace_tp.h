@@ -44,6 +44,11 @@
 #include <stdint.h>
 #include <lttng/tracepoint.h>
 
+/*
+ * Not clang-formatted: the field lists are juxtaposed macro calls (no
+ * commas), one field a line, which clang-format would run together.
+ */
+// clang-format off
 LTTNG_UST_TRACEPOINT_EVENT(
 	iorace, run_info,
 	LTTNG_UST_TP_ARGS(uint64_t, seq, uint32_t, tid, uint64_t, seed,
@@ -145,6 +150,7 @@ LTTNG_UST_TRACEPOINT_EVENT(
 		lttng_ust_field_integer(uint32_t, tid, tid)
 		lttng_ust_field_integer(uint64_t, id, id)
 		lttng_ust_field_integer(uint64_t, age_ns, age_ns)))
+// clang-format on
 
 #endif /* IORACE_TP_H */
 

@@ -161,7 +161,7 @@ int ktrace_start(const char *trace_dir, const char *dev)
 		if (!stat(dev, &sb) && S_ISBLK(sb.st_mode))
 			snprintf(filter, sizeof(filter), "dev == %llu",
 				 ((unsigned long long)major(sb.st_rdev) << 20) |
-				     minor(sb.st_rdev));
+					 minor(sb.st_rdev));
 		else
 			warnx_("%s is not a block device: kernel events are "
 			       "not filtered by device",
@@ -284,10 +284,10 @@ static struct kclass *get_class(struct kctx *c, struct tep_event *ev)
 		 * other jbd2 events give it, not the thread's */
 		names[n] = strcmp(f->name, "tid") ? f->name : "transaction";
 		k->types[n] =
-		    (f->flags & (TEP_FIELD_IS_STRING | TEP_FIELD_IS_ARRAY |
-				 TEP_FIELD_IS_DYNAMIC))
-			? CTFW_STR
-			: CTFW_INT;
+			(f->flags & (TEP_FIELD_IS_STRING | TEP_FIELD_IS_ARRAY |
+				     TEP_FIELD_IS_DYNAMIC)) ?
+				CTFW_STR :
+				CTFW_INT;
 	}
 	k->cls = ctfw_class(c->w, ev->name, k->nf, names, k->types);
 	free(names);
@@ -307,7 +307,7 @@ static void field_str(struct tep_format_field *f, struct tep_event *ev,
 {
 	int len = 0;
 	const unsigned char *p =
-	    tep_get_field_raw(NULL, ev, f->name, r, &len, 0);
+		tep_get_field_raw(NULL, ev, f->name, r, &len, 0);
 	char *s;
 
 	if (!p || len < 0)

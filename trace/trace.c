@@ -295,7 +295,7 @@ static bool lttng_modules_loaded(void)
  * not created its session yet.
  */
 #define SESSIOND_USERS "/run/iorace-lttng.users"
-#define SESSIOND_PID "/run/iorace-lttng.pid"
+#define SESSIOND_PID   "/run/iorace-lttng.pid"
 
 static void users_join(void)
 {

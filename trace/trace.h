@@ -12,9 +12,9 @@
 
 struct trace_opts {
 	const char *run_dir; /* trace goes to run_dir/trace/ */
-	const char *dev; /* block device ext4 is on (kernel event filter) */
-	bool ust; /* record UST events through an lttng session */
-	bool kernel; /* record kernel events through tracefs */
+	const char *dev;     /* block device ext4 is on (kernel event filter) */
+	bool ust;	     /* record UST events through an lttng session */
+	bool kernel;	     /* record kernel events through tracefs */
 };
 
 /*

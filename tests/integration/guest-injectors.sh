@@ -15,7 +15,7 @@ SCALE=${GUEST_SCALE:-0.2}
 check_run() {
 	n=$1 want=$2 cls=$3
 	shift 3
-	"$IORACE" run "$@" ${TRACE:---no-trace} --no-progress --out "$OUT/$n" \
+	"$IORACE" run "$@" "${TRACE:---no-trace}" --no-progress --out "$OUT/$n" \
 		>"$OUT/$n.log" 2>&1
 	rc=$?
 	expect_eq "$n exit" "$rc" "$want"
@@ -101,6 +101,7 @@ if [ "${1:-}" = --in-guest ]; then
 			pass "77 names CONFIG_FAIL_MAKE_REQUEST" ||
 			fail "77 message: $(tail -1 "$OUT/fail-request.log")"
 	fi
+	# shellcheck disable=SC2010 # device-mapper names: no newlines in them
 	if ls /dev/mapper 2>/dev/null | grep -q iorace; then
 		fail "dm devices left: $(ls /dev/mapper)"
 	else

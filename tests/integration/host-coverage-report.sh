@@ -67,13 +67,13 @@ L
 (cd "$B" && gcc -O0 --coverage "$S/fs/ext4/file.c" \
 	-o fs/ext4/file) 2>"$T/cc.err" || { fail "gcc: $(cat "$T/cc.err")"; done_; }
 # gcc names the notes after the output: move them to file.gcno
-g=$(ls "$B"/fs/ext4/*.gcno | head -1)
+for g in "$B"/fs/ext4/*.gcno; do break; done # the first (or the pattern)
 [ -f "$g" ] || { fail "no .gcno from gcc"; done_; }
 [ "$g" = "$B/fs/ext4/file.gcno" ] || mv "$g" "$B/fs/ext4/file.gcno"
 run_as() { # run_as WORKLOAD ARG
 	rm -f "$B"/fs/ext4/*.gcda
 	(cd "$B" && GCOV_PREFIX="" ./fs/ext4/file "$2")
-	d=$(ls "$B"/fs/ext4/*.gcda 2>/dev/null | head -1)
+	for d in "$B"/fs/ext4/*.gcda; do break; done # the first (or the pattern)
 	[ -f "$d" ] || { fail "no .gcda after run $1"; return; }
 	cp "$d" "$R/$1/gcda/fs/ext4/file.gcda"
 	echo 0 >"$R/$1/status"

@@ -28,6 +28,7 @@ expect_eq "initramfs" "$(sed -n 's/^initramfs: //p' "$R/vm-report.txt")" none
 # and everything that returned success reads back (exit 0: no LOST, no
 # STALE, fsck clean).
 F=$T/fr
+# shellcheck disable=SC2016 # the guest's sh expands it
 "$TOP/ci/vm" --kernel "$K" --timeout 400 --results "$F" -- sh -c '
 	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	"$1" run eio-writes --scale 0.05 --no-trace --no-progress \

@@ -3,6 +3,7 @@
 # the repo dir, and the results dir is shared read-write at the same path.
 . "$(dirname "$0")/../lib.sh"
 R=$T/res
+# shellcheck disable=SC2016 # the guest's sh expands it
 "$TOP/ci/vm" --timeout 180 --results "$R" -- \
 	sh -c 'echo "uid=$(id -u) cwd=$(pwd)" >"$0/whoami"; echo vm-said-hi; exit 3' "$R"
 expect_eq "ci/vm exit status" "$?" 3
@@ -23,6 +24,7 @@ grep -qE '^accel: (kvm|tcg)$' "$R/vm-report.txt" && pass "accel reported" ||
 # a CI clone under /tmp or /root would be) stays visible there.
 W=$T/cwd
 mkdir -p "$W" && echo host-file >"$W/marker"
+# shellcheck disable=SC2016 # the guest's sh expands it
 (cd "$W" && "$TOP/ci/vm" --timeout 180 --results "$T/res2" -- \
 	sh -c 'echo "$(pwd) $(cat marker)" >"$0/seen"' "$T/res2")
 expect_eq "masked cwd: ci/vm exit status" "$?" 0

@@ -17,6 +17,7 @@ TBL=$T/m/table.txt
 for p in "$TOP"/tests/mutants/*.patch; do
 	n=$(basename "$p" .patch)
 	line=$(grep "^$n " "$TBL" | head -n 1)
+	# shellcheck disable=SC2086,SC2116 # squeezes the table's spaces
 	case $line in
 	*" yes") pass "$n caught: $(echo $line)" ;;
 	*) fail "$n not caught: '$line'" ;;

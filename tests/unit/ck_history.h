@@ -32,7 +32,7 @@ static void ev(uint64_t t, const char *name, ...)
 		if (!strcmp(k, "rwbs")) {
 			types[n] = CKF_STR;
 			e.v[n++] =
-			    (uint64_t)(uintptr_t)va_arg(ap, const char *);
+				(uint64_t)(uintptr_t)va_arg(ap, const char *);
 			continue;
 		}
 		types[n] = ust ? CKF_U64 : CKF_S64;

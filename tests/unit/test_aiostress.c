@@ -27,7 +27,7 @@ static int parse(const char *line, struct workload *wl, char *err)
 	if (!text)
 		return -1;
 	assert_int_equal(
-	    workload_parse_string(text, "aio-stress", wl, err, 512), 0);
+		workload_parse_string(text, "aio-stress", wl, err, 512), 0);
 	free(text);
 	return 0;
 }

@@ -68,9 +68,9 @@ static void extent_op(uint64_t t, enum kind k, bool anchor)
 		kev(t, OTID, kevent[k], "blocks", 8, "pad", 0, "pad2", 0);
 	else
 		kev(t, OTID, kevent[k], "offset", 8192, "len", 8192, "mode",
-		    k == K_PUNCH  ? 3
-		    : k == K_ZERO ? 16
-				  : 0);
+		    k == K_PUNCH ? 3 :
+		    k == K_ZERO	 ? 16 :
+				   0);
 	if (!anchor)
 		return;
 	switch (k) {
@@ -114,7 +114,7 @@ static void begin(bool iomap)
  * 6.1: op 1 fills blocks 2-3 (mapped unwritten, converted); op 2
  * overwrites them (no map event), its request in flight at the op.
  */
-static void history61(enum kind k, bool broken, bool anchor)
+static void history_noiomap(enum kind k, bool broken, bool anchor)
 {
 	uint64_t t = 10 * MS;
 
@@ -207,7 +207,7 @@ static void expect(enum kind k, bool iomap, bool broken)
 	if (iomap)
 		history_iomap(k, broken);
 	else
-		history61(k, broken, true);
+		history_noiomap(k, broken, true);
 	r = result();
 	if (r->status != (broken ? CK_FAIL : CK_PASS))
 		fail_msg("%s %s %s: %s (%s)", kname[k], iomap ? "iomap" : "6.1",
@@ -241,7 +241,7 @@ static void test_each_kind_iomap(void **state)
 	}
 }
 
-static void test_each_kind_61(void **state)
+static void test_each_kind_noiomap(void **state)
 {
 	int k;
 
@@ -260,7 +260,7 @@ static void test_no_anchor_inconclusive(void **state)
 
 	(void)state;
 	for (k = K_PUNCH; k < K_N; k++) {
-		history61(k, true, false);
+		history_noiomap(k, true, false);
 		r = result();
 		if (r->status != CK_INCONCLUSIVE)
 			fail_msg("%s: %s (%s)", kname[k],
@@ -317,7 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_kind_iomap),
-		cmocka_unit_test(test_each_kind_61),
+		cmocka_unit_test(test_each_kind_noiomap),
 		cmocka_unit_test(test_no_anchor_inconclusive),
 		cmocka_unit_test(test_kind_without_event_inconclusive),
 		cmocka_unit_test(test_shift_ops_without_event_inconclusive),

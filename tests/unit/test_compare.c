@@ -164,7 +164,7 @@ static void test_latency_regression(void **state)
 	/* too few samples on one side: not judged */
 	assert_int_equal(compare("base.json", "slowfew.json", NULL), 0);
 	assert_int_equal(
-	    compare("base.json", "slowfew.json", "--min-samples=10"), 1);
+		compare("base.json", "slowfew.json", "--min-samples=10"), 1);
 }
 
 static void test_bad_input(void **state)

@@ -261,9 +261,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fsync_makes_durable, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_fsync_of_other_file_does_not_count, setup, teardown),
+			test_fsync_of_other_file_does_not_count, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_dsync_write_durable_on_completion, setup, teardown),
+			test_dsync_write_durable_on_completion, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_older_generation_and_newer,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),

@@ -170,8 +170,8 @@ static void test_write_read(void **state)
 		assert_int_equal(e[0].res, 0);
 		assert_int_equal(e[1].res, 4096);
 		assert_memory_equal(
-		    e[1].buf, (char *)w[NREQ - 1].buf + sizes[NREQ - 1] - 4096,
-		    4096);
+			e[1].buf,
+			(char *)w[NREQ - 1].buf + sizes[NREQ - 1] - 4096, 4096);
 		free(e[0].buf);
 		free(e[1].buf);
 	}

@@ -21,7 +21,8 @@ static void test_delay_good(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    inject_parse_delay("before:truncate,5ms", &d, why, sizeof(why)), 0);
+		inject_parse_delay("before:truncate,5ms", &d, why, sizeof(why)),
+		0);
 	assert_int_equal(d.point, INJ_BEFORE);
 	assert_int_equal(d.site, IS_TRUNCATE);
 	assert_int_equal(d.file, -1);
@@ -55,9 +56,9 @@ static void test_delay_good(void **state)
 	assert_int_equal(d.when_arg, 100);
 
 	assert_int_equal(
-	    inject_parse_delay("after:zero_range,0,when=truncating", &d, why,
-			       sizeof(why)),
-	    0);
+		inject_parse_delay("after:zero_range,0,when=truncating", &d,
+				   why, sizeof(why)),
+		0);
 	assert_int_equal(d.site, IS_ZERO_RANGE);
 	assert_int_equal(d.when, IW_TRUNCATING);
 	assert_int_equal(d.dmin_ns, 0);
@@ -141,7 +142,7 @@ static void test_trigger(void **state)
 
 	/* every=3: hits 3, 6, 9 */
 	assert_int_equal(
-	    inject_parse_delay("before:reap,1ms,every=3", &d, NULL, 0), 0);
+		inject_parse_delay("before:reap,1ms,every=3", &d, NULL, 0), 0);
 	for (int i = 1; i <= 9; i++) {
 		bool f = inject_trigger(&d, &st, 1, 0, &dur);
 
@@ -150,7 +151,7 @@ static void test_trigger(void **state)
 
 	/* count=2 caps firings */
 	assert_int_equal(
-	    inject_parse_delay("after:fsync,1ms,count=2", &d, NULL, 0), 0);
+		inject_parse_delay("after:fsync,1ms,count=2", &d, NULL, 0), 0);
 	for (int i = 0; i < 10; i++)
 		fired += inject_trigger(&d, &st, 1, 0, &dur);
 	assert_int_equal(fired, 2);
@@ -164,9 +165,9 @@ static void test_trigger(void **state)
 	assert_false(inject_trigger(&d, &st, 1, 0, &dur));
 	st.completions = 50;
 	assert_true(inject_trigger(&d, &st, 1, 0, &dur));
-	assert_int_equal(
-	    inject_parse_delay("before:reap,1ms,when=truncating", &d, NULL, 0),
-	    0);
+	assert_int_equal(inject_parse_delay("before:reap,1ms,when=truncating",
+					    &d, NULL, 0),
+			 0);
 	st.truncating = false;
 	assert_false(inject_trigger(&d, &st, 1, 0, &dur));
 	st.truncating = true;
@@ -182,9 +183,11 @@ static void test_probability_and_range(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    inject_parse_delay("before:submit,1ms-2ms,p=0.1", &d, NULL, 0), 0);
+		inject_parse_delay("before:submit,1ms-2ms,p=0.1", &d, NULL, 0),
+		0);
 	assert_int_equal(
-	    inject_parse_delay("before:submit,1ms-2ms,p=0.1", &d2, NULL, 0), 0);
+		inject_parse_delay("before:submit,1ms-2ms,p=0.1", &d2, NULL, 0),
+		0);
 	for (int i = 0; i < 10000; i++) {
 		bool a = inject_trigger(&d, &st, 42, 0, &dur);
 		bool b = inject_trigger(&d2, &st, 42, 0, &dur2);
@@ -212,7 +215,7 @@ static void test_keys(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(
-	    inject_set_kv(&c, "dm_delay=10,20,30", why, sizeof(why)), 0);
+		inject_set_kv(&c, "dm_delay=10,20,30", why, sizeof(why)), 0);
 	assert_int_equal(c.dm, DMK_DELAY);
 	assert_int_equal(c.delay_ms[0], 10);
 	assert_int_equal(c.delay_ms[1], 20);
@@ -229,9 +232,9 @@ static void test_keys(void **state)
 	assert_int_equal(c.flakey_down, 2);
 	assert_string_equal(c.flakey_features,
 			    "6 error_writes corrupt_bio_byte 32 w 1 0");
-	assert_int_equal(
-	    inject_set_kv(&c, "crash=after_dsync:3,wait=2s", why, sizeof(why)),
-	    0);
+	assert_int_equal(inject_set_kv(&c, "crash=after_dsync:3,wait=2s", why,
+				       sizeof(why)),
+			 0);
 	assert_int_equal(c.crash, CRASH_AFTER_DSYNC);
 	assert_int_equal(c.crash_arg, 3);
 	assert_int_equal(c.crash_wait_ns, 2 * NSEC_PER_SEC);
@@ -243,11 +246,12 @@ static void test_keys(void **state)
 	assert_int_equal(c.dm_start, DMS_AFTER_COMPLETIONS);
 	assert_int_equal(c.dm_start_arg, 100);
 	assert_int_equal(
-	    inject_set_kv(&c, "dm_start=time:2s", why, sizeof(why)), 0);
+		inject_set_kv(&c, "dm_start=time:2s", why, sizeof(why)), 0);
 	assert_int_equal(c.dm_start, DMS_TIME);
 	assert_int_equal(c.dm_start_arg, 2 * NSEC_PER_SEC);
 	assert_int_equal(
-	    inject_set_kv(&c, "dm_start=after_fsync:0", why, sizeof(why)), -1);
+		inject_set_kv(&c, "dm_start=after_fsync:0", why, sizeof(why)),
+		-1);
 	assert_non_null(strstr(why, "after_fsync:N"));
 	assert_int_equal(inject_set_kv(&c, "dm_start=start", why, sizeof(why)),
 			 0);
@@ -255,11 +259,11 @@ static void test_keys(void **state)
 	assert_int_equal(inject_set_kv(&c, "crash=none", why, sizeof(why)), 0);
 	assert_int_equal(c.crash, CRASH_NONE);
 	assert_int_equal(
-	    inject_set_kv(&c, "crash=time:1500ms", why, sizeof(why)), 0);
+		inject_set_kv(&c, "crash=time:1500ms", why, sizeof(why)), 0);
 	assert_int_equal(c.crash, CRASH_TIME);
 	assert_int_equal(c.crash_arg, 1500 * NSEC_PER_MSEC);
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=10,1,-1", why, sizeof(why)), 0);
+		inject_set_kv(&c, "fail_request=10,1,-1", why, sizeof(why)), 0);
 	assert_true(c.fail_request);
 	assert_int_equal(c.fr_times, -1);
 
@@ -270,13 +274,14 @@ static void test_keys(void **state)
 	assert_int_equal(inject_set_kv(&c, "dm_flakey=0,0", why, sizeof(why)),
 			 -1);
 	assert_int_equal(
-	    inject_set_kv(&c, "dm_flakey=1,1,melt", why, sizeof(why)), -1);
+		inject_set_kv(&c, "dm_flakey=1,1,melt", why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "melt"));
 	assert_int_equal(
-	    inject_set_kv(&c, "crash=after_fsync:0", why, sizeof(why)), -1);
+		inject_set_kv(&c, "crash=after_fsync:0", why, sizeof(why)), -1);
 	assert_int_equal(inject_set_kv(&c, "crash=soon", why, sizeof(why)), -1);
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=101,1,1", why, sizeof(why)), -1);
+		inject_set_kv(&c, "fail_request=101,1,1", why, sizeof(why)),
+		-1);
 	assert_int_equal(inject_set_kv(&c, "volume=11", why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "unknown injector key 'volume'"));
 	assert_int_equal(inject_set_kv(&c, "delay", why, sizeof(why)), -1);
@@ -295,21 +300,21 @@ static void test_hostile_values(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=1,-1,1", why, sizeof(why)), -1);
+		inject_set_kv(&c, "fail_request=1,-1,1", why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "INTERVAL"));
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=-1,1,1", why, sizeof(why)), -1);
+		inject_set_kv(&c, "fail_request=-1,1,1", why, sizeof(why)), -1);
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=1,+1,1", why, sizeof(why)), -1);
+		inject_set_kv(&c, "fail_request=1,+1,1", why, sizeof(why)), -1);
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=1,1,-2", why, sizeof(why)), -1);
+		inject_set_kv(&c, "fail_request=1,1,-2", why, sizeof(why)), -1);
+	assert_int_equal(inject_set_kv(&c, "fail_request=1,4294967297,1", why,
+				       sizeof(why)),
+			 -1);
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=1,4294967297,1", why, sizeof(why)),
-	    -1);
+		inject_set_kv(&c, "fail_request=1,1,1,", why, sizeof(why)), -1);
 	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=1,1,1,", why, sizeof(why)), -1);
-	assert_int_equal(
-	    inject_set_kv(&c, "fail_request=7,3,2", why, sizeof(why)), 0);
+		inject_set_kv(&c, "fail_request=7,3,2", why, sizeof(why)), 0);
 	assert_int_equal(c.fr_probability, 7);
 	assert_int_equal(c.fr_interval, 3);
 	assert_int_equal(c.fr_times, 2);
@@ -353,7 +358,8 @@ static void test_workload_keys(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    workload_parse_string(good, "good.job", &wl, err, sizeof(err)), 0);
+		workload_parse_string(good, "good.job", &wl, err, sizeof(err)),
+		0);
 	assert_non_null(wl.inj);
 	assert_int_equal(wl.inj->ndelays, 2);
 	assert_int_equal(wl.inj->delays[0].when_arg, 8);
@@ -361,7 +367,8 @@ static void test_workload_keys(void **state)
 	assert_int_equal(wl.inj->dm, DMK_DELAY);
 	workload_free(&wl);
 	assert_int_equal(
-	    workload_parse_string(badv, "bad.job", &wl, err, sizeof(err)), -1);
+		workload_parse_string(badv, "bad.job", &wl, err, sizeof(err)),
+		-1);
 	assert_non_null(strstr(err, "bad.job:2:"));
 	assert_non_null(strstr(err, "N >= 1"));
 }

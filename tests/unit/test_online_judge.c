@@ -234,11 +234,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_reaped_write_binds_later_read, setup, teardown),
+			test_reaped_write_binds_later_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_read_with_data_passes,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_read_before_reap_zeros_legal, setup, teardown),
+			test_read_before_reap_zeros_legal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_judges_held, setup,
 						teardown),
 	};

@@ -380,7 +380,7 @@ static void test_size_reads(void **state)
 	assert_int_equal(last_finding()->len, 60 * KiB);
 	/* at EOF: short read fine */
 	assert_int_equal(
-	    rd_file(2, 0, 1 * MiB - 4 * KiB, 64 * KiB, 12, 13, 4 * KiB), 0);
+		rd_file(2, 0, 1 * MiB - 4 * KiB, 64 * KiB, 12, 13, 4 * KiB), 0);
 	/* racing a truncate: fine */
 	sub(3, OP_TRUNCATE, 0, 0, 0, 0, 20);
 	assert_int_equal(rd_file(4, 0, 0, 64 * KiB, 21, 22, 0), 0);
@@ -512,10 +512,11 @@ static void test_collapse(void **state)
 	assert_int_equal(oracle_check_size(o, 0, 1 * MiB, 70, &fl), 1);
 	memset(rbuf, 0, 64 * KiB);
 	assert_int_equal(
-	    rd_file(10, 0, 1 * MiB - 64 * KiB, 64 * KiB, 72, 73, 64 * KiB), 1);
+		rd_file(10, 0, 1 * MiB - 64 * KiB, 64 * KiB, 72, 73, 64 * KiB),
+		1);
 	assert_int_equal(fl.count[F_SIZE], 2);
 	assert_int_equal(
-	    rd_file(11, 0, 1 * MiB - 64 * KiB, 64 * KiB, 74, 75, 0), 0);
+		rd_file(11, 0, 1 * MiB - 64 * KiB, 64 * KiB, 74, 75, 0), 0);
 	/* a write after the collapse kills the moved data */
 	wr(12, 0, 4 * KiB, 80, 90);
 	b_gen(0, 128, 8, 2);
@@ -738,8 +739,8 @@ static void test_pruning(void **state)
 			/* read the truth: always legal */
 			uint64_t len = (1 + rand_below(&rng, 16)) * 4 * KiB;
 			uint64_t off =
-			    rand_below(&rng, (fsize - len) / (4 * KiB)) * 4 *
-			    KiB;
+				rand_below(&rng, (fsize - len) / (4 * KiB)) *
+				4 * KiB;
 			struct oracle_op op = { .id = ++id,
 						.kind = OP_READ,
 						.off = off,
@@ -774,8 +775,8 @@ static void test_pruning(void **state)
 		}
 		infl[slot].len = (1 + rand_below(&rng, 16)) * 4 * KiB;
 		infl[slot].off =
-		    rand_below(&rng, (fsize - infl[slot].len) / (4 * KiB)) * 4 *
-		    KiB;
+			rand_below(&rng, (fsize - infl[slot].len) / (4 * KiB)) *
+			4 * KiB;
 		infl[slot].id = ++id;
 		{
 			struct oracle_op op = { .id = id,

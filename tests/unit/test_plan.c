@@ -16,20 +16,20 @@
 #define MIB (1ull << 20)
 
 static const char *const mixed_wl =
-    "[global]\nnrfiles=3\nfilesize=16m\n"
-    "[rand]\ntype=io\nfile=all\nrw=randrw\nrwmixread=25\n"
-    "bs=4k-64k\ncontexts=3\nnumber_ios=3001\noffset=1m\nsize=8m\n"
-    "[seq]\ntype=io\nfile=1\nrw=write\nbs=16k\ncontexts=4\n"
-    "number_ios=400\noffset=64k\nsize=1m\ndsync=1\n"
-    "[trunc]\ntype=truncate\nfile=2\nsize=4k\ngrow_back=16m\n"
-    "start_delay=2s\ninterval=50ms\ncount=7\nwhen_inflight=4\n"
-    "[punch]\ntype=punch\nfile=0\noffset=random\nlen=256k\ncount=50\n"
-    "interval=10ms\n"
-    "[zr]\ntype=zero_range\nfile=0\noffset=1m\nlen=64k\nkeep_size=1\n"
-    "[falloc]\ntype=fallocate\nfile=0\noffset=2m\n"
-    "[fs]\ntype=fsync\nfile=1\ncount=2\n"
-    "[reader]\ntype=io\nstage=2\nfile=0\nrw=read\nbs=8k\ndirect=0\n"
-    "number_ios=10\n";
+	"[global]\nnrfiles=3\nfilesize=16m\n"
+	"[rand]\ntype=io\nfile=all\nrw=randrw\nrwmixread=25\n"
+	"bs=4k-64k\ncontexts=3\nnumber_ios=3001\noffset=1m\nsize=8m\n"
+	"[seq]\ntype=io\nfile=1\nrw=write\nbs=16k\ncontexts=4\n"
+	"number_ios=400\noffset=64k\nsize=1m\ndsync=1\n"
+	"[trunc]\ntype=truncate\nfile=2\nsize=4k\ngrow_back=16m\n"
+	"start_delay=2s\ninterval=50ms\ncount=7\nwhen_inflight=4\n"
+	"[punch]\ntype=punch\nfile=0\noffset=random\nlen=256k\ncount=50\n"
+	"interval=10ms\n"
+	"[zr]\ntype=zero_range\nfile=0\noffset=1m\nlen=64k\nkeep_size=1\n"
+	"[falloc]\ntype=fallocate\nfile=0\noffset=2m\n"
+	"[fs]\ntype=fsync\nfile=1\ncount=2\n"
+	"[reader]\ntype=io\nstage=2\nfile=0\nrw=read\nbs=8k\ndirect=0\n"
+	"number_ios=10\n";
 
 static void parse(const char *text, struct workload *wl)
 {
@@ -128,10 +128,10 @@ static void test_ids_and_order(void **state)
 
 			/* (stage, job, ctx) never goes backwards */
 			assert_true(
-			    pr->stage < op->stage ||
-			    (pr->stage == op->stage &&
-			     (pr->job < op->job ||
-			      (pr->job == op->job && pr->ctx <= op->ctx))));
+				pr->stage < op->stage ||
+				(pr->stage == op->stage &&
+				 (pr->job < op->job ||
+				  (pr->job == op->job && pr->ctx <= op->ctx))));
 		}
 	}
 	/* the stage-2 reader comes last even though it is declared last */
@@ -241,8 +241,9 @@ static void test_io_bounds(void **state)
 			assert_int_equal(op->kind, OP_READ);
 			assert_int_equal(op->flags, 0);
 			assert_int_equal(op->len, 8192);
-			assert_int_equal(
-			    op->off, (op->id - p.ops[p.nops - 10].id) * 8192);
+			assert_int_equal(op->off,
+					 (op->id - p.ops[p.nops - 10].id) *
+						 8192);
 		}
 	}
 	assert_int_equal(nrand, 3001);
@@ -295,7 +296,7 @@ static void test_racing_ops(void **state)
 			assert_int_equal(op->when_inflight, 4);
 			assert_int_equal(op->at_ns,
 					 2 * NSEC_PER_SEC +
-					     ntrunc * 50 * NSEC_PER_MSEC);
+						 ntrunc * 50 * NSEC_PER_MSEC);
 			assert_int_equal(op->ctx, 0);
 			ntrunc++;
 			break;
@@ -669,7 +670,8 @@ static void test_oplog_bad(void **state)
 	assert_int_equal(p.line[0], 2);
 	plan_free(&p);
 	assert_int_equal(
-	    plan_read_oplog("/nonexistent/oplog", &p, err, sizeof(err)), -1);
+		plan_read_oplog("/nonexistent/oplog", &p, err, sizeof(err)),
+		-1);
 	assert_non_null(strstr(err, "/nonexistent/oplog:0: "));
 }
 

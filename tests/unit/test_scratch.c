@@ -171,7 +171,7 @@ static void test_lifecycle(void **state)
 	struct statfs sf;
 	struct loop_info64 li;
 	char err[1024], line[20000], path[20000], tag[64],
-	    log[] = "/var/tmp/iorace-test-fsck-XXXXXX";
+		log[] = "/var/tmp/iorace-test-fsck-XXXXXX";
 	const uint64_t seed = 0x5eed1234;
 	unsigned char *w, *r;
 	uint64_t free_before, free_after, nfound;

@@ -26,8 +26,8 @@ static void test_crc_check_value(void **state)
 		big[i] = (unsigned char)(i * 7 + 3);
 	/* unaligned start, odd length, both paths agree */
 	hw = crc32c(0, big + 1, sizeof(big) - 1);
-	chained =
-	    crc32c(crc32c(0, big + 1, 1000), big + 1001, sizeof(big) - 1001);
+	chained = crc32c(crc32c(0, big + 1, 1000), big + 1001,
+			 sizeof(big) - 1001);
 	assert_int_equal(hw, chained);
 	stamp_crc_force_sw(1);
 	assert_int_equal(crc32c(0, s, 9), 0xe3069283u);

@@ -24,7 +24,7 @@ static void test_deterministic(void **state)
 	assert_string_equal(c1, c2);
 	assert_non_null(strstr(c1, "blocks "));
 	assert_int_equal(
-	    workload_parse_string(a, "swarm", &wl, err, sizeof(err)), 0);
+		workload_parse_string(a, "swarm", &wl, err, sizeof(err)), 0);
 	assert_true(wl.njobs >= 2);
 	workload_free(&wl);
 	free(a);
@@ -100,9 +100,9 @@ static void test_template(void **state)
 	assert_true(strlen(wl.swarm_conf) > 10);
 	workload_free(&wl);
 	assert_int_equal(
-	    workload_parse_string("[global]\nswarm=1\n[a]\ntype=fsync\n",
-				  "swarm", &wl, err, sizeof(err)),
-	    -1);
+		workload_parse_string("[global]\nswarm=1\n[a]\ntype=fsync\n",
+				      "swarm", &wl, err, sizeof(err)),
+		-1);
 	assert_non_null(strstr(err, "swarm:3: swarm=1 workloads have no job"));
 }
 

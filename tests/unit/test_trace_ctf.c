@@ -94,8 +94,8 @@ static void test_roundtrip(void **state)
 	snprintf(dir, sizeof(dir), "%s/trace/kernel", tmpdir);
 	w = ctfw_open(dir, NULL, "kernel");
 	assert_non_null(w);
-	map =
-	    ctfw_class(w, "ext4_ext_map_blocks_exit", 5, map_names, map_types);
+	map = ctfw_class(w, "ext4_ext_map_blocks_exit", 5, map_names,
+			 map_types);
 	rq = ctfw_class(w, "block_rq_issue", 3, rq_names, rq_types);
 	assert_int_equal(map, 0);
 	assert_int_equal(rq, 1);
@@ -150,12 +150,12 @@ static void test_roundtrip(void **state)
 static void test_clock_copy(void **state)
 {
 	const char *tsdl =
-	    "/* CTF 1.8 */\ntypealias integer { size = 64; map = "
-	    "clock.monotonic.value; } := x;\n"
-	    "clock {\n\tname = \"monotonic\";\n\tuuid = "
-	    "\"8c2a4d4e-5f5d-4a3e-9a0b-2b6b9f0c3d11\";\n"
-	    "\tfreq = 1000000000;\n\toffset = 1700000000000000000;\n};\n"
-	    "stream { };\n";
+		"/* CTF 1.8 */\ntypealias integer { size = 64; map = "
+		"clock.monotonic.value; } := x;\n"
+		"clock {\n\tname = \"monotonic\";\n\tuuid = "
+		"\"8c2a4d4e-5f5d-4a3e-9a0b-2b6b9f0c3d11\";\n"
+		"\tfreq = 1000000000;\n\toffset = 1700000000000000000;\n};\n"
+		"stream { };\n";
 	char *blk = ctf_clock_block_from_tsdl(tsdl);
 	char dir[128], cmd[256], *out;
 	struct ctfw *w;

@@ -192,8 +192,8 @@ static void test_ust_and_kernel(void **state)
 	t_sub = first_ts(out, "iorace:op_submit:", "id = 1,");
 	t_conv = first_ts(out, "ext4_ext_convert_to_initialized", NULL);
 	if (!t_conv)
-		t_conv =
-		    first_ts(out, "ext4_ext_handle_unwritten_extents", NULL);
+		t_conv = first_ts(out, "ext4_ext_handle_unwritten_extents",
+				  NULL);
 	t_comp = first_ts(out, "iorace:op_complete:", "id = 1,");
 	assert_true(t_sub >= t0 && t_sub < t1);
 	assert_true(t_conv > t_sub && t_conv < t_comp);
@@ -212,7 +212,7 @@ static void test_ust_and_kernel(void **state)
 		assert_int_equal(stat(loopdev, &sb), 0);
 		snprintf(want, sizeof(want), "dev = %llu,",
 			 ((unsigned long long)major(sb.st_rdev) << 20) |
-			     minor(sb.st_rdev));
+				 minor(sb.st_rdev));
 		for (const char *p = strstr(out, "dev = "); p;
 		     p = strstr(p + 1, "dev = ")) {
 			assert_memory_equal(p, want, strlen(want));

@@ -46,8 +46,8 @@ static void test_sleep_until(void **state)
 	uint64_t t0 = now_ns(), t1;
 
 	(void)state;
-	assert_true(
-	    sleep_until_ns(t0 + 30 * NSEC_PER_MSEC, 10 * NSEC_PER_MSEC, &stop));
+	assert_true(sleep_until_ns(t0 + 30 * NSEC_PER_MSEC, 10 * NSEC_PER_MSEC,
+				   &stop));
 	t1 = now_ns();
 	assert_true(t1 - t0 >= 30 * NSEC_PER_MSEC);
 	assert_true(t1 - t0 < NSEC_PER_SEC);
@@ -59,7 +59,7 @@ static void test_sleep_until(void **state)
 	atomic_store(&stop, true);
 	t0 = now_ns();
 	assert_false(
-	    sleep_until_ns(t0 + 60 * NSEC_PER_SEC, NSEC_PER_MSEC, &stop));
+		sleep_until_ns(t0 + 60 * NSEC_PER_SEC, NSEC_PER_MSEC, &stop));
 	assert_true(now_ns() - t0 < 5 * NSEC_PER_MSEC);
 }
 

@@ -312,9 +312,9 @@ static void test_missing_file(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(
-	    workload_parse_file("/nonexistent/x.job", &wl, err, sizeof(err)),
-	    -1);
+	assert_int_equal(workload_parse_file("/nonexistent/x.job", &wl, err,
+					     sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "/nonexistent/x.job:0: "));
 }
 
@@ -459,8 +459,8 @@ static void test_named_workloads(void **state)
 			const struct plan_op *op = &p.ops[i];
 			const struct wl_job *j = &wl.jobs[op->job];
 			uint64_t end =
-			    j->offset +
-			    (j->size ? j->size : wl.filesize - j->offset);
+				j->offset +
+				(j->size ? j->size : wl.filesize - j->offset);
 
 			assert_true(op->file < wl.nrfiles);
 			if (j->type != JOB_IO)

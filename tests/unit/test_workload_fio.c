@@ -293,7 +293,8 @@ static void test_all_errors(void **state)
 	for (i = 0; i < 25; i++)
 		n += snprintf(text + n, sizeof(text) - n, "bogus%u=1\n", i);
 	assert_int_equal(
-	    workload_parse_string(text, "m.fio", &wl, err, sizeof(err)), -1);
+		workload_parse_string(text, "m.fio", &wl, err, sizeof(err)),
+		-1);
 	for (lines = 0, s = err; (s = strstr(s, "m.fio:")); s++)
 		lines++;
 	assert_int_equal(lines, 21); /* 20 errors and the count */
