@@ -30,6 +30,7 @@ pass "vng: $VNG"
 
 # 1. exit status and console
 R=$T/res1
+# shellcheck disable=SC2016 # the guest's shell expands it
 "$TOP/ci/vm" --launcher vng --timeout 300 --results "$R" -- \
 	sh -c 'echo "uid=$(id -u)" >"$0/whoami"; echo vng-said-hi; exit 3' "$R"
 expect_eq "ci/vm --launcher vng exit status" "$?" 3
