@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "checker/checker.h"
+#include "checker/html.h"
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/engine.h"
@@ -476,6 +477,8 @@ static int check_trace(struct run *r, int status)
 	checker_write_junit(path, cr);
 	snprintf(path, sizeof(path), "%s/check.txt", r->run_dir);
 	checker_write_text(path, cr);
+	snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
+	checker_write_html(path, cr);
 	if (checker_disagree_count(cr))
 		msg("trace check: DISAGREE: the online and trace oracles "
 		    "differ: %s (%s/check.txt)",
