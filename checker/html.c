@@ -401,7 +401,7 @@ static void histograms(FILE *f, struct hrun **side, const char *const *names,
 
 static void throughput(FILE *f, struct hrun *r)
 {
-	static const struct svg_box box = { 1100, 220, 60, 12, 28, 22 };
+	static const struct svg_box box = { 1100, 220, 60, 40, 28, 22 };
 	static const char *const names[] = { "written MiB/s", "read MiB/s" };
 	static const char *const colours[] = { "#1f77b4", "#2ca02c" };
 	double wr[TP_BUCKETS] = { 0 }, rd[TP_BUCKETS] = { 0 };
@@ -476,7 +476,7 @@ static void op_title(FILE *f, const struct hop *op)
 
 static void timeline(FILE *f, struct hrun *r, struct hwin *w, unsigned idx)
 {
-	const unsigned W = 1100, ml = 110, mr = 10, lane = 18, top = 8;
+	const unsigned W = 1100, ml = 110, mr = 40, lane = 18, top = 8;
 	double span = (double)(w->t1 - w->t0), pw = W - ml - mr;
 	int64_t tids[64];
 	unsigned ntid = 0, h, klane;
