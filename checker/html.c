@@ -272,12 +272,14 @@ static void windows_from(struct hrun *r, const struct checker_result *res)
 /* The trace directory of a run dir, or of the run dir holding a file. */
 static void trace_dir_of(const char *arg, char *out, size_t len)
 {
-	char dir[4096];
+	char dir[4096], tmp[4096];
 	struct stat sb;
 
 	snprintf(dir, sizeof(dir), "%s", arg);
-	if (!stat(arg, &sb) && !S_ISDIR(sb.st_mode))
-		snprintf(dir, sizeof(dir), "%s", dirname(dir));
+	if (!stat(arg, &sb) && !S_ISDIR(sb.st_mode)) {
+		snprintf(tmp, sizeof(tmp), "%s", arg);
+		snprintf(dir, sizeof(dir), "%s", dirname(tmp));
+	}
 	snprintf(out, len, "%s/trace", dir);
 	if (stat(out, &sb) || !S_ISDIR(sb.st_mode))
 		snprintf(out, len, "%s", dir);
@@ -318,7 +320,8 @@ static void page_head(FILE *f, const char *title)
 	      "background:#fff}\n"
 	      "h1{font-size:18px}h2{font-size:15px;margin-top:24px}\n"
 	      "table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-	      "padding:2px 6px;text-align:right}th{background:#f3f3f3}\n"
+	      "padding:2px 6px;text-align:right;white-space:nowrap}"
+	      "th{background:#f3f3f3}.row svg{flex:none}\n"
 	      "td.l,th.l{text-align:left}.fail{color:#c00;font-weight:bold}\n"
 	      ".row{display:flex;align-items:center;gap:12px;margin:4px 0}\n"
 	      "svg text{font:11px sans-serif;fill:#222}svg text.t{font-weight:"
