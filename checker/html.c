@@ -311,8 +311,9 @@ static void hrun_free(struct hrun *r)
 
 static void page_head(FILE *f, const char *title)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-	      "charset=\"utf-8\">\n<title>",
+	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	      "lang=\"en\"><head><meta "
+	      "charset=\"utf-8\"/>\n<title>",
 	      f);
 	svg_esc(f, title);
 	fputs("</title>\n<style>\n"
