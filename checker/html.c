@@ -377,6 +377,13 @@ static void histograms(FILE *f, struct hrun **side, const char *const *names,
 		fputs("<p>No completed ops in the trace.</p>\n", f);
 		return;
 	}
+	/* whole decades, at least two: labels at both ends */
+	lo -= lo % 4;
+	hi += 3 - hi % 4;
+	if (hi - lo < 7)
+		hi = lo + 7;
+	if (hi >= LH_NBUCKETS)
+		hi = LH_NBUCKETS - 1;
 	for (unsigned i = 0; i < ARRAY_SIZE(kind_order); i++) {
 		int k = kind_order[i];
 		bool seen = false;

@@ -251,6 +251,12 @@ void svg_hist(FILE *f, const struct svg_box *b, const struct lhist *h,
 			x + 0.5, y0 - bh, bw > 2 ? bw - 1 : bw, bh, colour, a,
 			z, c);
 	}
+	if ((hi + 1) % 4 == 0 && hi + 1 < LH_NBUCKETS) {
+		/* the decade the last bucket ends at */
+		svg_fmt_ns(a, sizeof(a), lh_edge(hi + 1));
+		fprintf(f, "<text x=\"%.1f\" y=\"%u\" class=\"xl\">%s</text>\n",
+			b->ml + pw, y0 + 15, a);
+	}
 	axes(f, b);
 	fprintf(f,
 		"<text x=\"%u\" y=\"%u\" class=\"yl\">%" PRIu64 "</text>\n"
