@@ -45,7 +45,7 @@ struct hkev {
 };
 
 struct hwin {
-	const char *inv;
+	char label[64];	 /* the invariant, or "online CLASS" */
 	uint64_t t0, t1; /* shown range */
 	uint64_t c0, c1; /* cited range */
 	char what[WIN_WHAT][256];
@@ -54,7 +54,12 @@ struct hwin {
 	uint64_t hl[WIN_HL];
 	unsigned nhl;
 	struct hkev *kev;
-	size_t nkev, capkev;
+	/*
+	 * Ring of at most WIN_KEV events in time order from kev_head: when
+	 * full, the one farthest from the cited range goes (the oldest, or
+	 * the new one once past the range).
+	 */
+	size_t nkev, kev_head;
 	uint64_t kev_dropped;
 };
 
@@ -135,6 +140,12 @@ static struct hop *op_new(struct hrun *r, uint64_t id)
 	return op;
 }
 
+/* How far t is from w's cited range. */
+static uint64_t dist(const struct hwin *w, uint64_t t)
+{
+	return t < w->c0 ? w->c0 - t : t > w->c1 ? t - w->c1 : 0;
+}
+
 static int collect(void *arg, const struct ck_event *ev)
 {
 	struct hrun *r = arg;
@@ -184,13 +195,17 @@ static int collect(void *arg, const struct ck_event *ev)
 
 		if (ev->t < w->t0 || ev->t > w->t1)
 			continue;
-		if (w->nkev >= WIN_KEV) {
+		if (!w->kev)
+			w->kev = xcalloc(WIN_KEV, sizeof(*w->kev));
+		if (w->nkev < WIN_KEV) {
+			k = &w->kev[(w->kev_head + w->nkev++) % WIN_KEV];
+		} else {
 			w->kev_dropped++;
-			continue;
+			if (dist(w, w->kev[w->kev_head].t) <= dist(w, ev->t))
+				continue;
+			k = &w->kev[w->kev_head];
+			w->kev_head = (w->kev_head + 1) % WIN_KEV;
 		}
-		grow_array((void **)&w->kev, &w->capkev, w->nkev + 1,
-			   sizeof(*w->kev));
-		k = &w->kev[w->nkev++];
 		k->t = ev->t;
 		k->tid = ev->tid;
 		k->evid = id;
@@ -210,11 +225,56 @@ static uint64_t cite_op_id(const char *text)
 	return p ? strtoull(p + 4, NULL, 10) : 0;
 }
 
+/* The window of label over cited range [c0, c1], shared or new. */
+static struct hwin *win_get(struct hrun *r, const char *label, uint64_t c0,
+			    uint64_t c1)
+{
+	struct hwin *w;
+
+	for (unsigned i = 0; i < r->nwin; i++)
+		if (!strcmp(r->win[i].label, label) && r->win[i].c0 == c0 &&
+		    r->win[i].c1 == c1)
+			return &r->win[i];
+	if (r->nwin >= MAX_WIN) {
+		r->win_dropped++;
+		return NULL;
+	}
+	w = &r->win[r->nwin++];
+	snprintf(w->label, sizeof(w->label), "%s", label);
+	w->c0 = c0;
+	w->c1 = c1;
+	w->t0 = c0 > WIN_PAD_NS ? c0 - WIN_PAD_NS : 0;
+	w->t1 = c1 + WIN_PAD_NS;
+	return w;
+}
+
+static void win_what(struct hwin *w, const char *what)
+{
+	if (w->nwhat < WIN_WHAT)
+		snprintf(w->what[w->nwhat++], sizeof(w->what[0]), "%s", what);
+	else
+		w->more++;
+}
+
+static bool win_hl(const struct hwin *w, uint64_t id)
+{
+	for (unsigned k = 0; k < w->nhl; k++)
+		if (w->hl[k] == id)
+			return true;
+	return false;
+}
+
+static void win_add_hl(struct hwin *w, uint64_t id)
+{
+	if (id && !win_hl(w, id) && w->nhl < WIN_HL)
+		w->hl[w->nhl++] = id;
+}
+
 static void win_add_ev(struct hrun *r, const struct ck_inv_result *inv,
 		       const struct ck_evidence *e)
 {
 	uint64_t c0 = UINT64_MAX, c1 = 0;
-	struct hwin *w = NULL;
+	struct hwin *w;
 
 	for (unsigned j = 0; j < e->ncite; j++) {
 		if (!e->cite[j].t)
@@ -225,36 +285,80 @@ static void win_add_ev(struct hrun *r, const struct ck_inv_result *inv,
 	if (!c1)
 		return;
 	/* evidence citing the same events shares a timeline */
-	for (unsigned i = 0; i < r->nwin; i++)
-		if (r->win[i].inv == inv->name && r->win[i].c0 == c0 &&
-		    r->win[i].c1 == c1)
-			w = &r->win[i];
-	if (!w) {
-		if (r->nwin >= MAX_WIN) {
-			r->win_dropped++;
-			return;
-		}
-		w = &r->win[r->nwin++];
-		w->inv = inv->name;
-		w->c0 = c0;
-		w->c1 = c1;
-		w->t0 = c0 > WIN_PAD_NS ? c0 - WIN_PAD_NS : 0;
-		w->t1 = c1 + WIN_PAD_NS;
-	}
-	if (w->nwhat < WIN_WHAT)
-		snprintf(w->what[w->nwhat++], sizeof(w->what[0]), "%s",
-			 e->what);
-	else
-		w->more++;
-	for (unsigned j = 0; j < e->ncite; j++) {
-		uint64_t id = cite_op_id(e->cite[j].text);
-		bool have = false;
+	w = win_get(r, inv->name, c0, c1);
+	if (!w)
+		return;
+	win_what(w, e->what);
+	for (unsigned j = 0; j < e->ncite; j++)
+		win_add_hl(w, cite_op_id(e->cite[j].text));
+}
 
-		for (unsigned k = 0; k < w->nhl; k++)
-			have |= w->hl[k] == id;
-		if (id && !have && w->nhl < WIN_HL)
-			w->hl[w->nhl++] = id;
+static uint64_t jnum(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		return 0;
+	return (uint64_t)json_object_get_int64(v);
+}
+
+static const char *jstring(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		return "";
+	return json_object_get_string(v);
+}
+
+/*
+ * The online findings of report.json's finding_details with an op and a
+ * time (ERROR, HANG, SIZE, ... and the oracle's, when the trace oracle
+ * did not cite the same op already): a timeline around the op's times.
+ */
+static void windows_online(struct hrun *r, const char *run_dir)
+{
+	struct json_object *root, *d;
+	char path[4200], label[64], what[256];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/report.json", run_dir);
+	root = json_object_from_file(path);
+	if (!root || !json_object_object_get_ex(root, "finding_details", &d) ||
+	    !json_object_is_type(d, json_type_array)) {
+		json_object_put(root);
+		return;
 	}
+	n = json_object_array_length(d);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(d, i);
+		uint64_t op = jnum(o, "op"), t0 = jnum(o, "t_submit_ns");
+		uint64_t t1 = jnum(o, "t_complete_ns");
+		bool cited = false;
+		struct hwin *w;
+
+		if (!json_object_is_type(o, json_type_object) || !t0)
+			continue;
+		for (unsigned k = 0; k < r->nwin; k++)
+			cited |= op && win_hl(&r->win[k], op) &&
+				 strncmp(r->win[k].label, "online", 6);
+		if (cited)
+			continue;
+		snprintf(label, sizeof(label), "online %.40s",
+			 jstring(o, "class"));
+		w = win_get(r, label, t0, t1 > t0 ? t1 : t0);
+		if (!w)
+			break;
+		snprintf(what, sizeof(what),
+			 "%.20s: op %" PRIu64 " file %" PRIu64 " bytes %" PRIu64
+			 "+%" PRIu64 ": expected %.80s, saw %.80s",
+			 jstring(o, "class"), op, jnum(o, "file"),
+			 jnum(o, "offset"), jnum(o, "length"),
+			 jstring(o, "expected"), jstring(o, "seen"));
+		win_what(w, what);
+		win_add_hl(w, op);
+	}
+	json_object_put(root);
 }
 
 static void windows_from(struct hrun *r, const struct checker_result *res)
@@ -267,6 +371,7 @@ static void windows_from(struct hrun *r, const struct checker_result *res)
 		for (unsigned j = 0; j < inv->nev; j++)
 			win_add_ev(r, inv, &inv->ev[j]);
 	}
+	windows_online(r, res->run_dir);
 }
 
 /* The trace directory of a run dir, or of the run dir holding a file. */
@@ -356,7 +461,7 @@ static uint64_t hist_ymax(const struct lhist *h)
 	return m;
 }
 
-static const struct svg_box hist_box = { 560, 150, 48, 12, 22, 22 };
+static const struct svg_box hist_box = { 560, 150, 48, 24, 22, 22 };
 
 /* One histogram row per op kind seen; nside 1 (a run) or 2 (compare). */
 static void histograms(FILE *f, struct hrun **side, const char *const *names,
@@ -516,7 +621,7 @@ static void timeline(FILE *f, struct hrun *r, struct hwin *w, unsigned idx)
 	klane = ntid;
 	h = top + lane * (ntid + 1) + 30;
 	fprintf(f, "<div class=\"timeline\" id=\"tl-%u\">\n<h3>", idx);
-	svg_esc(f, w->inv);
+	svg_esc(f, w->label);
 	fputs("</h3>\n<ul>\n", f);
 	for (unsigned i = 0; i < w->nwhat; i++) {
 		fputs("<li class=\"fail\">", f);
@@ -580,7 +685,7 @@ static void timeline(FILE *f, struct hrun *r, struct hwin *w, unsigned idx)
 		fputs("</rect>\n", f);
 	}
 	for (size_t i = 0; i < w->nkev; i++) {
-		const struct hkev *k = &w->kev[i];
+		const struct hkev *k = &w->kev[(w->kev_head + i) % WIN_KEV];
 		double x = X(k->t);
 
 		fprintf(f,
@@ -621,13 +726,15 @@ static void timeline(FILE *f, struct hrun *r, struct hwin *w, unsigned idx)
 	fputs("</p>\n", f);
 	fprintf(f, "<details><summary>kernel events (%zu", w->nkev);
 	if (w->kev_dropped)
-		fprintf(f, ", %" PRIu64 " more not kept", w->kev_dropped);
+		fprintf(f, ", %" PRIu64 " farther from the cited ones not kept",
+			w->kev_dropped);
 	fputs(")</summary><pre>", f);
 	for (size_t i = 0; i < w->nkev; i++) {
+		const struct hkev *k = &w->kev[(w->kev_head + i) % WIN_KEV];
+
 		fprintf(f, "%+.3f ms tid %" PRId64 " ",
-			((double)w->kev[i].t - (double)w->c0) / 1e6,
-			w->kev[i].tid);
-		svg_esc(f, w->kev[i].text);
+			((double)k->t - (double)w->c0) / 1e6, k->tid);
+		svg_esc(f, k->text);
 		fputc('\n', f);
 	}
 	fputs("</pre></details>\n</div>\n", f);
