@@ -158,6 +158,23 @@ else
 	fail "iorace check: no report.html"
 fi
 
+# an online finding no trace evidence cites (as an ERROR would be) gets a
+# timeline around its op: op 5's times from the trace
+t=$(babeltrace2 "$C/trace" 2>/dev/null | sed -n 's/.*iorace:op_submit: .*[{ ]id = 5, .* t = \([0-9]*\) }.*/\1/p' | head -n 1)
+expect_gt "op 5 submit time" "${t:-0}" 0
+jq --argjson t "${t:-0}" '.finding_details = [{"class": "ERROR", "op": 5, "file": 1,
+	"offset": 0, "length": 4096, "t_submit_ns": $t, "t_complete_ns": ($t + 1000),
+	"expected": "success", "seen": "EIO <&>"}]' "$C/report.json" >"$T/r.json" &&
+	mv "$T/r.json" "$C/report.json"
+"$IORACE" check -q "$C" >"$T/check2.log" 2>&1
+static_ok "page with an online finding" "$H"
+expect_eq "online finding timeline" "$(grep -c '<h3>online ERROR</h3>' "$H")" 1
+if grep -q '<li class="fail">ERROR: op 5 file 1 bytes 0+4096: expected success, saw EIO &lt;&amp;&gt;</li>' "$H"; then
+	pass "online finding listed, escaped"
+else
+	fail "online finding not listed"
+fi
+
 # --- the tamper self-test: findings, each on a timeline ---
 M=$T/tamper
 "$IORACE" run hole-fill-read --scale 0.02 --tamper all --out "$M" --no-progress >"$T/tamper.log" 2>&1
