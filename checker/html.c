@@ -860,6 +860,73 @@ int checker_write_html(const char *path, const struct checker_result *res)
 	return finish_file(f, path);
 }
 
+/* report.json's verdict and findings, for a run without a trace. */
+static void summary_json(FILE *f, const char *run_dir)
+{
+	static const char *const keys[] = { "workload", "seed", "scale",
+					    "verdict" };
+	struct json_object *root, *v, *fo;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/report.json", run_dir);
+	root = json_object_from_file(path);
+	fputs("<table class=\"summary\">\n", f);
+	for (unsigned i = 0; root && i < ARRAY_SIZE(keys); i++) {
+		if (!json_object_object_get_ex(root, keys[i], &v))
+			continue;
+		fprintf(f, "<tr><th class=\"l\">%s</th><td class=\"l\">",
+			keys[i]);
+		svg_esc(f, json_object_get_string(v));
+		fputs("</td></tr>\n", f);
+	}
+	if (root && json_object_object_get_ex(root, "findings", &fo) &&
+	    json_object_is_type(fo, json_type_object)) {
+		fputs("<tr><th class=\"l\">findings</th><td class=\"l\">", f);
+		json_object_object_foreach(fo, k, val)
+		{
+			int64_t n = json_object_get_int64(val);
+
+			fprintf(f, "<span%s>", n ? " class=\"fail\"" : "");
+			svg_esc(f, k);
+			fprintf(f, " %" PRId64 "</span> ", n);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	json_object_put(root);
+}
+
+int checker_write_html_samples(const char *path, const char *run_dir,
+			       const uint64_t *const *v, const size_t *n)
+{
+	struct hrun *r = xcalloc(1, sizeof(*r));
+	char title[4200];
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		msg("html: cannot create %s", path);
+		free(r);
+		return -1;
+	}
+	for (unsigned k = 0; k < CK_NKINDS; k++)
+		for (size_t i = 0; v[k] && i < n[k]; i++)
+			lh_add(&r->lat[k], v[k][i]);
+	snprintf(title, sizeof(title), "iorace run %s", run_dir);
+	page_head(f, title);
+	fputs("<h1>", f);
+	svg_esc(f, title);
+	fputs("</h1>\n", f);
+	summary_json(f, run_dir);
+	histograms(f, &r, NULL, 1);
+	fputs("<p>A run without a trace: the latencies are the runner's own "
+	      "(percentiles by nearest rank); no throughput plot and no "
+	      "timelines (they need the trace).</p>\n",
+	      f);
+	hrun_free(r);
+	free(r);
+	return finish_file(f, path);
+}
+
 int checker_write_compare_html(const char *path, const char *base,
 			       const char *new_side)
 {

@@ -22,6 +22,13 @@
 /* res->run_dir's report.html at path: 0, or -1 (message printed). */
 int checker_write_html(const char *path, const struct checker_result *res);
 /*
+ * A run without a trace (`iorace run --no-trace`): report.json's verdict
+ * and findings and, from the runner's own latency samples (v[kind], n[kind]
+ * for each of CK_NKINDS kinds), the histograms. 0, or -1.
+ */
+int checker_write_html_samples(const char *path, const char *run_dir,
+			       const uint64_t *const *v, const size_t *n);
+/*
  * `iorace compare --html PATH BASE NEW`: the histograms of both sides
  * (run directories with a trace, or a report.json / check.json next to
  * one) side by side. 0, or -1 (message printed).

@@ -4,7 +4,8 @@
 # and truncate first, with count/p50/p99/max beside it, and a throughput
 # plot; the tamper self-test's page has a timeline per finding with the
 # cited op outlined and a kernel lane; `iorace check` writes the page again
-# and `iorace compare --html` writes BASE vs NEW histograms. Every page is
+# and `iorace compare --html` writes BASE vs NEW histograms; a --no-trace
+# run's page has the runner's histograms. Every page is
 # self-contained, well-formed XML, and renders in headless chromium without
 # console messages to a screenshot that is not blank. The page checks are
 # shown failing first on controls: an empty file, a blank page, a page
@@ -174,6 +175,20 @@ if grep -q '<li class="fail">ERROR: op 5 file 1 bytes 0+4096: expected success, 
 else
 	fail "online finding not listed"
 fi
+
+# --- a run without a trace: the runner's latencies ---
+U=$T/untraced
+"$IORACE" run fsync-latency-under-load --scale 0.02 --no-trace --out "$U" --no-progress >"$T/untraced.log" 2>&1
+expect_eq "untraced run exit" "$?" 0
+static_ok "untraced page" "$U/report.html"
+bad=$(kinds_bad "$U/report.html" "$U/report.json")
+if [ -z "$bad" ]; then
+	pass "untraced page: a histogram per op kind"
+else
+	fail "untraced histograms: $bad"
+fi
+expect_eq "untraced page says so" "$(grep -c 'A run without a trace' "$U/report.html")" 1
+page_ok "untraced page" "$U/report.html"
 
 # --- the tamper self-test: findings, each on a timeline ---
 M=$T/tamper
