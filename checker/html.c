@@ -32,6 +32,7 @@ struct hop {
 	uint64_t lat;
 	uint64_t off, len;
 	int64_t res;
+	uint64_t inode;
 	uint32_t file, flags;
 	int kind;
 	bool done;
@@ -72,6 +73,14 @@ struct hrun {
 	unsigned nwin;
 	uint64_t win_dropped;
 	struct lhist lat[CK_NKINDS];
+	/*
+	 * For fsync, fdatasync and truncate: how many writes to other
+	 * inodes overlapped each op in time (p50 and max over the ops).
+	 */
+	struct {
+		uint64_t p50, max;
+		bool known;
+	} load[CK_NKINDS];
 	uint64_t t_first, t_last; /* workload ops, trace times */
 	struct ck_read_stats rs;
 };
@@ -159,6 +168,7 @@ static int collect(void *arg, const struct ck_event *ev)
 		op->t_sub = ck_has(ev, FK_T) ? ck_u(ev, FK_T) : ev->t;
 		op->kind = (int)ck_u(ev, FK_KIND);
 		op->file = (uint32_t)ck_u(ev, FK_FILE);
+		op->inode = ck_u(ev, FK_INODE);
 		op->off = ck_u(ev, FK_OFF);
 		op->len = ck_u(ev, FK_LEN);
 		op->flags = (uint32_t)ck_u(ev, FK_FLAGS);
@@ -390,6 +400,53 @@ static void trace_dir_of(const char *arg, char *out, size_t len)
 		snprintf(out, len, "%s", dir);
 }
 
+static bool load_kind(int kind)
+{
+	return kind == OP_FSYNC || kind == OP_FDATASYNC || kind == OP_TRUNCATE;
+}
+
+/* Comparisons load_stats may spend before it gives up. */
+#define LOAD_BUDGET 50000000ull
+
+/* r->load: writes to other inodes in flight during each sync/truncate. */
+static void load_stats(struct hrun *r)
+{
+	struct lhist cnt[CK_NKINDS] = { 0 };
+	uint64_t budget = LOAD_BUDGET, nw = 0, ns = 0;
+
+	for (size_t i = 0; i < r->nops; i++) {
+		nw += r->ops[i].kind == OP_WRITE;
+		ns += load_kind(r->ops[i].kind);
+	}
+	if (!ns || (nw && ns > budget / nw))
+		return;
+	for (size_t i = 0; i < r->nops; i++) {
+		const struct hop *op = &r->ops[i];
+		uint64_t n = 0;
+
+		if (!load_kind(op->kind) || !op->done ||
+		    (op->flags & OPF_VERIFY))
+			continue;
+		for (size_t j = 0; j < r->nops; j++) {
+			const struct hop *w = &r->ops[j];
+
+			if (w->kind == OP_WRITE && w->inode != op->inode &&
+			    w->ts <= op->tc && (!w->tc || w->tc >= op->ts))
+				n++;
+		}
+		/* counts, not ns: the histogram's percentiles serve */
+		lh_add(&cnt[op->kind], n);
+	}
+	for (unsigned k = 0; k < CK_NKINDS; k++) {
+		if (!cnt[k].n)
+			continue;
+		r->load[k].p50 = lh_pct(&cnt[k], 50);
+		r->load[k].max = lh_max(&cnt[k]);
+		r->load[k].known = true;
+		lh_free(&cnt[k]);
+	}
+}
+
 static int hrun_read(struct hrun *r, const char *run, char *err, size_t len)
 {
 	struct ck_classes *cc = ck_classes_new();
@@ -401,6 +458,8 @@ static int hrun_read(struct hrun *r, const char *run, char *err, size_t len)
 	ck_classes_free(cc);
 	for (unsigned k = 0; k < CK_NKINDS; k++)
 		lh_finish(&r->lat[k]);
+	if (!ret)
+		load_stats(r);
 	return ret;
 }
 
@@ -438,8 +497,9 @@ static void page_head(FILE *f, const char *title)
 	      f);
 }
 
-static void stats_table(FILE *f, struct lhist *h)
+static void stats_table(FILE *f, struct hrun *r, int kind)
 {
+	struct lhist *h = &r->lat[kind];
 	char a[32], b[32], c[32];
 
 	svg_fmt_ns(a, sizeof(a), lh_pct(h, 50));
@@ -448,8 +508,15 @@ static void stats_table(FILE *f, struct lhist *h)
 	fprintf(f,
 		"<table class=\"stats\"><tr><th>count</th><td>%zu</td></tr>"
 		"<tr><th>p50</th><td>%s</td></tr><tr><th>p99</th><td>%s"
-		"</td></tr><tr><th>max</th><td>%s</td></tr></table>\n",
+		"</td></tr><tr><th>max</th><td>%s</td></tr>",
 		h->n, a, b, c);
+	if (r->load[kind].known)
+		fprintf(f,
+			"<tr><th title=\"writes to other inodes overlapping "
+			"each op in time\">writes to other inodes during it, "
+			"p50 / max</th><td>%" PRIu64 " / %" PRIu64 "</td></tr>",
+			r->load[kind].p50, r->load[kind].max);
+	fputs("</table>\n", f);
 }
 
 static uint64_t hist_ymax(const struct lhist *h)
@@ -509,7 +576,7 @@ static void histograms(FILE *f, struct hrun **side, const char *const *names,
 			svg_hist(f, &hist_box, h, lo, hi, hist_ymax(h),
 				 nside > 1 ? side_colour[s] : kind_colour[k],
 				 title);
-			stats_table(f, h);
+			stats_table(f, side[s], k);
 		}
 		fputs("</div>\n", f);
 	}

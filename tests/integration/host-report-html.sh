@@ -141,6 +141,10 @@ if [ -n "$fl" ] && [ -n "$tl" ] && [ -n "$wl" ] && [ "$fl" -lt "$tl" ] && [ "$tl
 else
 	fail "histogram order: fsync $fl truncate $tl write $wl"
 fi
+for k in fsync truncate; do
+	expect_eq "$k: writes to other inodes during it" \
+		"$(hist_block "$H" $k | grep -c '>writes to other inodes during it, p50 / max</th><td>[0-9]* / [0-9]*</td>')" 1
+done
 expect_eq "throughput series" "$(awk '/id="throughput-plot"/,/<\/svg>/' "$H" | grep -c '<polyline')" 2
 if grep -q 'None: no invariant failed' "$H"; then
 	pass "no timeline on a clean run"
