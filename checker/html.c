@@ -180,8 +180,9 @@ static int collect(void *arg, const struct ck_event *ev)
 		uint64_t t;
 
 		op = op_get(r, ck_u(ev, FK_ID));
-		if (!op)
-			return 0;
+		if (!op || op->done)
+			return 0; /* unknown, or completed twice: counted once
+				   */
 		t = ck_has(ev, FK_T) ? ck_u(ev, FK_T) : ev->t;
 		op->tc = ev->t ? ev->t : 1;
 		op->res = ck_s(ev, FK_RES);
