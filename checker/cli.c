@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "checker/checker.h"
+#include "checker/html.h"
 #include "common/util.h"
 
 static void check_usage(FILE *f)
@@ -21,7 +22,9 @@ static void check_usage(FILE *f)
 		"replays the oracle and evaluates the invariants:\n"
 		"  oracle, conversion_before_completion, extent_ops_wait_dio,\n"
 		"  sync_commit, completeness\n"
-		"Writes RUN_DIR/check.json, RUN_DIR/junit.xml, RUN_DIR/check.txt and\n"
+		"Writes RUN_DIR/check.json, RUN_DIR/junit.xml, RUN_DIR/check.txt,\n"
+		"RUN_DIR/report.html (latency histograms, throughput, a timeline\n"
+		"per finding and failed invariant; one self-contained file) and\n"
 		"compares with RUN_DIR/report.json (the online verdict) if present.\n"
 		"\n"
 		"options:\n"
@@ -140,6 +143,8 @@ int checker_main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/check.txt", run);
 		if (checker_write_text(path, res))
 			msg("check: cannot write %s", path);
+		snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, run);
+		checker_write_html(path, res);
 		if (merge) {
 			snprintf(path, sizeof(path), "%s/report.json", run);
 			if (checker_merge_into_report(path, res))

@@ -47,6 +47,7 @@
 
 #include "checker/baseline.h"
 #include "checker/checker.h"
+#include "checker/html.h"
 #include "common/util.h"
 
 struct side {
@@ -364,6 +365,11 @@ static void compare_usage(FILE *f)
 		"  -s, --min-samples N   samples each side needs for the latency\n"
 		"                        rule (default 100)\n"
 		"  -q, --quiet           print only the regressions\n"
+		"      --html PATH       also write PATH: an HTML page of both\n"
+		"                        sides' latency histograms side by side\n"
+		"                        (BASE vs NEW), read from their traces\n"
+		"                        (run dirs, or a report.json/check.json\n"
+		"                        in one); exit 2 when it cannot be made\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"exit status: 0 no regression, 1 regression, 2 bad input.\n");
@@ -375,6 +381,7 @@ int compare_main(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "min-samples", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -384,6 +391,7 @@ int compare_main(int argc, char **argv)
 	struct keys k = { 0 };
 	unsigned regress = 0;
 	bool quiet = false;
+	const char *html = NULL;
 	char err[512], *end;
 	FILE *out;
 	size_t i;
@@ -411,6 +419,9 @@ int compare_main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'H':
+			html = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return EXIT_CLEAN;
@@ -421,6 +432,10 @@ int compare_main(int argc, char **argv)
 	}
 	if (optind != argc - 2) {
 		compare_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (html && bl_is_baseline(argv[optind])) {
+		msg("compare: --html needs two runs, not a baseline");
 		return EXIT_USAGE;
 	}
 	if (bl_is_baseline(argv[optind]))
@@ -541,5 +556,8 @@ int compare_main(int argc, char **argv)
 		fclose(out);
 	free_side(&b);
 	free_side(&n);
+	if (html &&
+	    checker_write_compare_html(html, argv[optind], argv[optind + 1]))
+		return EXIT_USAGE;
 	return regress ? EXIT_FINDINGS : EXIT_CLEAN;
 }

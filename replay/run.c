@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "checker/checker.h"
+#include "checker/html.h"
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/engine.h"
@@ -476,6 +477,8 @@ static int check_trace(struct run *r, int status)
 	checker_write_junit(path, cr);
 	snprintf(path, sizeof(path), "%s/check.txt", r->run_dir);
 	checker_write_text(path, cr);
+	snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
+	checker_write_html(path, cr);
 	if (checker_disagree_count(cr))
 		msg("trace check: DISAGREE: the online and trace oracles "
 		    "differ: %s (%s/check.txt)",
@@ -503,6 +506,23 @@ static int check_trace(struct run *r, int status)
 	}
 	free(cr);
 	return status;
+}
+
+/* report.html of a run without a trace check: the runner's latencies. */
+static void write_html_untraced(struct run *r)
+{
+	const uint64_t *v[OP_NKINDS];
+	size_t n[OP_NKINDS];
+	char path[8192];
+
+	snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
+	if (!access(path, F_OK))
+		return;
+	for (unsigned k = 0; k < OP_NKINDS; k++) {
+		v[k] = r->lat[k].v;
+		n[k] = r->lat[k].n;
+	}
+	checker_write_html_samples(path, r->run_dir, v, n);
 }
 
 int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
@@ -748,8 +768,15 @@ out_teardown:
 		    (unsigned long long)atomic_load(&r->sectors_verified),
 		    r->fsck_status ? "NOT clean" : "clean", r->run_dir);
 	}
+	if (r->run_dir[0] && r->oracle) {
+		/* not an old run's: this run's trace check or the runner's */
+		snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
+		unlink(path);
+	}
 	if (r->run_dir[0] && r->oracle && o->trace && !r->signo)
 		status = check_trace(r, status);
+	if (r->run_dir[0] && r->oracle)
+		write_html_untraced(r); /* unless the trace check wrote one */
 	if (r->run_dir[0] && status == EXIT_FINDINGS) {
 		char line[256];
 
