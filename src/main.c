@@ -146,7 +146,11 @@ static int cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	struct run_opts o = {
-		.seed = 1, .scale = 1.0, .trace = true, .progress = isatty(2)
+		.seed = 1,
+		.scale = 1.0,
+		.trace = true,
+		.progress = isatty(2),
+		.check = checker_judge_run,
 	};
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	bool dry = false;
