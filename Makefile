@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
 .PHONY: all check unit unit-san integration run bench deps clean format lint \
-	mutants coverage fuzz fuzz-smoke
+	layers mutants coverage fuzz fuzz-smoke
 
 all: bin/iorace
 
@@ -149,6 +149,12 @@ format:
 lint:
 	@rc=0; tests/style clang-format || rc=1; tests/style shellcheck || rc=1; \
 	exit $$rc
+
+# make layers: every #include "DIR/..." goes down the layers
+# common <- model <- trace <- replay -> injectors <- checker <- src
+# (tests/layers); prints the directory include graph.
+layers:
+	@tests/layers
 
 clean:
 	rm -rf $(BUILD) $(SAN) $(FUZZ) bin

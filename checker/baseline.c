@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "checker/baseline.h"
+#include "checker/checker.h"
+#include "checker/html.h"
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/run.h"
@@ -819,7 +821,12 @@ int baseline_main(int argc, char **argv)
 		{ 0 },
 	};
 	struct run_opts o = {
-		.seed = 1, .scale = 1.0, .trace = true, .progress = isatty(2)
+		.seed = 1,
+		.scale = 1.0,
+		.trace = true,
+		.progress = isatty(2),
+		.check = checker_judge_run,
+		.html_samples = checker_write_html_samples,
 	};
 	unsigned long repeat = 10;
 	struct bl_summary s;

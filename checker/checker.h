@@ -398,6 +398,15 @@ const char *checker_verdict_name(const struct checker_result *res);
 /* Percentile (0..100) of n sorted values. */
 uint64_t ck_percentile(const uint64_t *sorted, size_t n, double pct);
 
+/*
+ * Decide a finished run again from its trace (iorace check, in-process):
+ * merge the invariants and trace latencies into RUN/report.json, write
+ * junit.xml and check.txt. A failed invariant or a disagreement with the
+ * online verdict fails the run. Returns the new exit status given the
+ * run's status; set as run_opts.check by `iorace run` and `baseline`.
+ */
+int checker_judge_run(const char *run_dir, int status);
+
 /* `iorace check` and `iorace compare`. */
 int checker_main(int argc, char **argv);
 int compare_main(int argc, char **argv);

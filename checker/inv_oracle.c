@@ -18,7 +18,7 @@
 
 #include "checker/internal.h"
 #include "common/util.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 struct rrun {
 	uint64_t id;

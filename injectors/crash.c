@@ -13,7 +13,7 @@
 
 #include "common/util.h"
 #include "injectors/inject_internal.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 #include "trace/trace.h"
 
 static bool sync_kind(int kind)

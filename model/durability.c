@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 struct dop {
 	uint64_t id;

@@ -39,7 +39,7 @@
 #include <strings.h>
 
 #include "common/util.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define T_INF		UINT64_MAX
 #define S_INF		UINT64_MAX

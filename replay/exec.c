@@ -35,7 +35,7 @@
 #include "injectors/inject.h"
 #include "replay/engine.h"
 #include "replay/run_internal.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 #include "trace/trace.h"
 
 #define REAP_TIMEOUT_NS	     (100 * NSEC_PER_MSEC)

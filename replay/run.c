@@ -22,8 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checker/checker.h"
-#include "checker/html.h"
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/engine.h"
@@ -448,66 +446,6 @@ static int load(struct run *r, const struct run_opts *o)
 	return 0;
 }
 
-/*
- * Decide again from the trace alone (iorace check, in-process): merge the
- * invariants and trace latencies into report.json, write junit.xml and
- * check.txt. A failed invariant or a disagreement with the online verdict
- * fails the run.
- */
-static int check_trace(struct run *r, int status)
-{
-	struct checker_result *cr = xcalloc(1, sizeof(*cr));
-	char path[8192], err[512];
-
-	if (checker_check_run(r->run_dir, cr, err, sizeof(err)) < 0) {
-		/* an unreadable trace decides nothing: inconclusive */
-		msg("trace check: INCONCLUSIVE: cannot read the trace: %s",
-		    err);
-		free(cr);
-		if (!status) {
-			status = EXIT_INCONCLUSIVE;
-			report_set_verdict(r->run_dir, status);
-		}
-		return status;
-	}
-	checker_compare_online(r->run_dir, cr);
-	snprintf(path, sizeof(path), "%s/report.json", r->run_dir);
-	checker_merge_into_report(path, cr);
-	snprintf(path, sizeof(path), "%s/junit.xml", r->run_dir);
-	checker_write_junit(path, cr);
-	snprintf(path, sizeof(path), "%s/check.txt", r->run_dir);
-	checker_write_text(path, cr);
-	snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
-	checker_write_html(path, cr);
-	if (checker_disagree_count(cr))
-		msg("trace check: DISAGREE: the online and trace oracles "
-		    "differ: %s (%s/check.txt)",
-		    cr->online_msg, r->run_dir);
-	switch (checker_exit_status(cr)) {
-	case EXIT_FINDINGS:
-		msg("trace check: FAIL (%s/check.txt)", r->run_dir);
-		if (!status) {
-			status = EXIT_FINDINGS;
-			report_set_verdict(r->run_dir, status);
-		}
-		break;
-	case EXIT_INCONCLUSIVE:
-		msg("trace check: INCONCLUSIVE: the trace lost events (%s/"
-		    "check.txt); the online verdict stands alone",
-		    r->run_dir);
-		if (!status) {
-			status = EXIT_INCONCLUSIVE;
-			report_set_verdict(r->run_dir, status);
-		}
-		break;
-	default:
-		msg("trace check: every invariant holds, online verdict "
-		    "agrees");
-	}
-	free(cr);
-	return status;
-}
-
 /* report.html of a run without a trace check: the runner's latencies. */
 static void write_html_untraced(struct run *r)
 {
@@ -515,14 +453,16 @@ static void write_html_untraced(struct run *r)
 	size_t n[OP_NKINDS];
 	char path[8192];
 
-	snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
+	if (!r->opts->html_samples)
+		return;
+	snprintf(path, sizeof(path), "%s/report.html", r->run_dir);
 	if (!access(path, F_OK))
 		return;
 	for (unsigned k = 0; k < OP_NKINDS; k++) {
 		v[k] = r->lat[k].v;
 		n[k] = r->lat[k].n;
 	}
-	checker_write_html_samples(path, r->run_dir, v, n);
+	r->opts->html_samples(path, r->run_dir, v, n);
 }
 
 int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
@@ -770,11 +710,11 @@ out_teardown:
 	}
 	if (r->run_dir[0] && r->oracle) {
 		/* not an old run's: this run's trace check or the runner's */
-		snprintf(path, sizeof(path), "%s/" CK_HTML_NAME, r->run_dir);
+		snprintf(path, sizeof(path), "%s/report.html", r->run_dir);
 		unlink(path);
 	}
-	if (r->run_dir[0] && r->oracle && o->trace && !r->signo)
-		status = check_trace(r, status);
+	if (r->run_dir[0] && r->oracle && o->trace && !r->signo && o->check)
+		status = o->check(r->run_dir, status);
 	if (r->run_dir[0] && r->oracle)
 		write_html_untraced(r); /* unless the trace check wrote one */
 	if (r->run_dir[0] && status == EXIT_FINDINGS) {

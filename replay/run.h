@@ -34,6 +34,19 @@ struct run_opts {
 	bool trace;
 	bool progress;
 	bool bare; /* benchmark: no stamping, no oracle, no read-back */
+	/*
+	 * After a traced run with a run dir: judge the run again from its
+	 * trace and return the new exit status (the CLI sets it to
+	 * checker_judge_run()); NULL: no trace check.
+	 */
+	int (*check)(const char *run_dir, int status);
+	/*
+	 * report.html of a run the trace check did not judge, from the
+	 * runner's latency samples v[kind], n[kind] (the CLI sets it to
+	 * checker_write_html_samples()); NULL: none.
+	 */
+	int (*html_samples)(const char *path, const char *run_dir,
+			    const uint64_t *const *v, const size_t *n);
 };
 
 /* Parse a --tamper list ("poison,torn", "all"); -1 on a bad name. */
@@ -44,6 +57,9 @@ int tamper_parse(const char *s, unsigned *out);
  * (replay/dryrun.c); no root, no devices. 0 or EXIT_USAGE.
  */
 int run_dry(const struct run_opts *o);
+
+/* Rewrite verdict and exit in RUN/report.json (after the trace check). */
+int report_set_verdict(const char *run_dir, int status);
 
 /* Execute one run; returns the process exit status (EXIT_*). */
 int run_workload(const struct run_opts *o, char *run_dir_out, size_t len);

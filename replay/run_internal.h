@@ -159,8 +159,6 @@ unsigned kmsg_scan(int fd, const char *log_path, struct findings *fl);
 
 /* report.c */
 int report_write(struct run *r);
-/* Rewrite verdict and exit in RUN/report.json (after the trace check). */
-int report_set_verdict(const char *run_dir, int status);
 void lat_add(struct lat *l, uint64_t ns);
 
 #endif

@@ -23,7 +23,7 @@
  * handler or a signal path.
  */
 #include "replay/scratch.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 #include "common/util.h"
 
 #include <ctype.h>

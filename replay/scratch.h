@@ -74,7 +74,7 @@ struct scratch_stack_hook {
 extern struct scratch_stack_hook scratch_stack;
 
 /*
- * Fill the free space with poison sectors (replay/stamp.h poison_fill),
+ * Fill the free space with poison sectors (model/stamp.h poison_fill),
  * fsync, unlink, sync, so a stale block exposed later is recognisable.
  * Returns bytes of poison written or -1.
  */

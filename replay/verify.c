@@ -16,7 +16,7 @@
 
 #include "common/util.h"
 #include "replay/run_internal.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 #include "trace/trace.h"
 
 #define VERIFY_CHUNK (1u << 20)

@@ -16,6 +16,7 @@
 
 #include "checker/baseline.h"
 #include "checker/checker.h"
+#include "checker/html.h"
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/aiostress.h"
@@ -156,7 +157,12 @@ static int cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	struct run_opts o = {
-		.seed = 1, .scale = 1.0, .trace = true, .progress = isatty(2)
+		.seed = 1,
+		.scale = 1.0,
+		.trace = true,
+		.progress = isatty(2),
+		.check = checker_judge_run,
+		.html_samples = checker_write_html_samples,
 	};
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	bool dry = false;

@@ -16,7 +16,7 @@
  *   flags  OPF_* (model/oracle.h): 1 direct, 2 dsync, 4 keep_size, 8 verify
  *   phase  enum tr_phase (trace/trace.h): 0 setup, 1 poison, 2 workload,
  *          3 verify, 4 teardown; begin 1 = phase begins, 0 = it ends
- *   cls    enum stamp_class (replay/stamp.h): 0 zero, 1 stamp, 2 poison,
+ *   cls    enum stamp_class (model/stamp.h): 0 zero, 1 stamp, 2 poison,
  *          3 torn, 4 garbage
  *   t      CLOCK_MONOTONIC ns taken by iorace itself (the oracle's times);
  *          the event's own timestamp is the same clock, a little later.
@@ -29,7 +29,7 @@
  * (for SC_POISON: poison sector numbers likewise; other classes: file_seen,
  * gen and sector_seen are 0). The runs of a read are emitted after its
  * op_complete and cover exactly its returned bytes (res / 512 sectors).
- * Rebuild with stamp_fill()/poison_fill() (replay/stamp.h); SC_TORN and
+ * Rebuild with stamp_fill()/poison_fill() (model/stamp.h); SC_TORN and
  * SC_GARBAGE sectors cannot be rebuilt bit-exactly: treat as that class.
  */
 #undef LTTNG_UST_TRACEPOINT_PROVIDER

@@ -17,7 +17,7 @@
 
 #include "checker/checker.h"
 #include "common/util.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define INO 12
 #define DEV 7340032

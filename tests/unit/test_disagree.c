@@ -18,7 +18,7 @@
 
 #include "checker/checker.h"
 #include "common/util.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define TID 1
 #define INO 12

@@ -12,7 +12,7 @@
 #include "common/util.h"
 #include "model/durability.h"
 #include "model/findings.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define SEED  0xd00dull
 #define KiB   1024ull

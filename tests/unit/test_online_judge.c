@@ -18,7 +18,7 @@
 #include "common/util.h"
 #include "replay/engine.h"
 #include "replay/run_internal.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define SEED 0x5eedull
 #define BS   4096u

@@ -12,7 +12,7 @@
 #include "common/util.h"
 #include "model/findings.h"
 #include "model/oracle.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define SEED 0x5eedull
 #define KiB  1024ull

@@ -26,7 +26,7 @@
 
 #include "common/util.h"
 #include "replay/scratch.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #define SIZE	   (128ull << 20)
 #define TRACE_INST "/sys/kernel/tracing/instances"

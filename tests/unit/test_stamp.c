@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "common/util.h"
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 void stamp_crc_force_sw(int sw);
 void stamp_filler_force_scalar(int scalar);

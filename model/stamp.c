@@ -8,7 +8,7 @@
  * instruction when the CPU has it and a slice-by-8 table otherwise. The
  * filler is computed with AVX-512 when the CPU has it (same bytes).
  */
-#include "replay/stamp.h"
+#include "model/stamp.h"
 
 #include <immintrin.h>
 #include <stdbool.h>
