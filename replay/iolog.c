@@ -400,3 +400,71 @@ int iolog_write(const struct plan *p, const unsigned char *executed,
 	}
 	return ferror(f) ? -1 : 0;
 }
+
+#define MIB (1ull << 20)
+
+static uint64_t iolog_filesize(const struct iolog *l)
+{
+	uint64_t m = MIB;
+
+	for (unsigned i = 0; i < l->nfiles; i++)
+		m = MAX(m, (l->end[i] + MIB - 1) / MIB * MIB);
+	return m;
+}
+
+char *iolog_workload_text(const struct iolog *l, const char *path)
+{
+	char *t = NULL;
+
+	if (asprintf(&t,
+		     "[global]\n"
+		     "description=fio iolog %s (v%d)\n"
+		     "nrfiles=%u\n"
+		     "filesize=%llu\n"
+		     "[iolog]\n"
+		     "type=io\n"
+		     "file=all\n"
+		     "rw=randrw\n"
+		     "engine=libaio\n"
+		     "direct=1\n"
+		     "iodepth=8\n"
+		     "number_ios=1\n",
+		     path, l->version, l->nfiles,
+		     (unsigned long long)iolog_filesize(l)) < 0)
+		abort();
+	return t;
+}
+
+int iolog_fit(const struct iolog *l, struct workload *wl, char *err,
+	      size_t errlen)
+{
+	uint64_t need;
+
+	if (wl->nrfiles < l->nfiles) {
+		snprintf(err, errlen,
+			 "the iolog uses %u files, the workload %s has %u "
+			 "(nrfiles=)",
+			 l->nfiles, wl->name, wl->nrfiles);
+		return -1;
+	}
+	for (unsigned i = 0; i < l->nfiles; i++)
+		if (l->end[i] > wl->filesize)
+			wl->filesize = iolog_filesize(l);
+	need = 2 * wl->filesize * wl->nrfiles + 64 * MIB;
+	if (wl->image_size < need)
+		wl->image_size = need;
+	return 0;
+}
+
+void iolog_print_mapping(const struct iolog *l, const char *path, FILE *f)
+{
+	fprintf(f,
+		"iolog %s (v%d): %zu ops: %zu read, %zu write, %zu sync, "
+		"%zu datasync, %zu trim (punch)%s\n",
+		path, l->version, l->nops, l->count[OP_READ],
+		l->count[OP_WRITE], l->count[OP_FSYNC], l->count[OP_FDATASYNC],
+		l->count[OP_PUNCH], l->nwait ? "; wait lines ignored" : "");
+	for (unsigned i = 0; i < l->nfiles; i++)
+		fprintf(f, "iolog: file %s -> f%u (uses up to %llu bytes)\n",
+			l->names[i], i, (unsigned long long)l->end[i]);
+}

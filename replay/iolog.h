@@ -90,4 +90,20 @@ int iolog_write(const struct plan *p, const unsigned char *executed,
 		unsigned nfiles, char (*fnames)[128], const char *dir, FILE *f,
 		size_t *skipped);
 
+/*
+ * The workload an iolog runs in when no WORKLOAD is given: one file per
+ * iolog file, each as large as the log uses (rounded up to 1 MiB, at least
+ * 1 MiB), job 0 an io job (libaio, direct, iodepth 8). A malloc'ed string.
+ */
+char *iolog_workload_text(const struct iolog *l, const char *path);
+/*
+ * Fit a workload to an iolog: -1 and err when it has fewer files than the
+ * log names; grows filesize (to the largest end used, rounded up to 1 MiB)
+ * and image_size (to twice the files plus 64 MiB) when they are smaller.
+ */
+int iolog_fit(const struct iolog *l, struct workload *wl, char *err,
+	      size_t errlen);
+/* "iolog PATH (vN): ..." op counts and the NAME -> fI mapping, to f. */
+void iolog_print_mapping(const struct iolog *l, const char *path, FILE *f);
+
 #endif

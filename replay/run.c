@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <json-c/json.h>
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/engine.h"
+#include "replay/iolog.h"
 #include "replay/run_internal.h"
 #include "replay/watchdog.h"
 #include "replay/swarm.h"
@@ -393,17 +395,87 @@ static int record_oplog(struct run *r, const char *path)
 	return 0;
 }
 
+/* The workload of an iolog run: WORKLOAD, or one made for the log. */
+static int write_iolog(struct run *r, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	char *copy = xstrdup(path), *dir;
+	size_t skipped;
+	int rc;
+
+	if (!f) {
+		msg("cannot write iolog %s: %s", path, strerror(errno));
+		free(copy);
+		return -1;
+	}
+	/* absolute names: fio 3.33 crashes on relative ones + directory= */
+	dir = realpath(dirname(copy), NULL);
+	rc = iolog_write(&r->plan, r->executed, r->wl.nrfiles,
+			 r->wl.nfnames >= r->wl.nrfiles ? r->wl.fnames : NULL,
+			 dir, f, &skipped);
+	free(dir);
+	free(copy);
+	if (fclose(f) || rc < 0) {
+		msg("cannot write iolog %s", path);
+		return -1;
+	}
+	msg("fio v2 iolog of the executed ops: %s%s", path,
+	    skipped ? " (ops with no iolog action left out)" : "");
+	if (skipped)
+		msg("iolog: %zu truncate/fallocate/zero_range/collapse/insert "
+		    "(or punch-to-EOF) ops have no fio iolog action",
+		    skipped);
+	return 0;
+}
+
+static int load_workload(struct run *r, const struct run_opts *o,
+			 const struct iolog *il, char *err, size_t errlen)
+{
+	char path[4096];
+	int rc;
+
+	if (!o->workload) {
+		char *text = iolog_workload_text(il, o->iolog);
+
+		rc = workload_parse_string(text, "iolog", &r->wl, err, errlen);
+		free(text);
+		return rc;
+	}
+	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
+		snprintf(err, errlen, "no workload '%s' (try `iorace list`)",
+			 o->workload);
+		return -1;
+	}
+	return workload_parse_file(path, &r->wl, err, errlen);
+}
+
 static int load(struct run *r, const struct run_opts *o)
 {
-	char path[4096], err[16384];
+	char err[16384];
+	struct iolog il = { 0 };
+	int rc;
 
-	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
-		msg("no workload '%s' (try `iorace list`)", o->workload);
-		return EXIT_USAGE;
-	}
-	if (workload_parse_file(path, &r->wl, err, sizeof(err)) < 0) {
+	if (o->iolog && iolog_parse(o->iolog, &il, err, sizeof(err)) < 0) {
 		msg("%s", err);
 		return EXIT_USAGE;
+	}
+	if (load_workload(r, o, &il, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		iolog_free(&il);
+		return EXIT_USAGE;
+	}
+	if (o->iolog) {
+		rc = iolog_fit(&il, &r->wl, err, sizeof(err));
+		if (!rc)
+			rc = iolog_plan(&il, true, o->seed, r->wl.name,
+					&r->plan);
+		if (!rc)
+			iolog_print_mapping(&il, o->iolog, stderr);
+		iolog_free(&il);
+		if (rc) {
+			msg("%s: %s", o->iolog, err);
+			return EXIT_USAGE;
+		}
 	}
 	if (o->replay &&
 	    plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) < 0) {
@@ -417,13 +489,15 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("swarm: %s", err);
 		return EXIT_USAGE;
 	}
-	if (workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
+	if (!o->iolog &&
+	    workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
 		msg("%s", err);
 		return EXIT_USAGE;
 	}
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
 	workload_print_notes(&r->wl, stderr);
-	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
+	if (!o->replay && !o->iolog &&
+	    plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;
 	}
@@ -682,6 +756,8 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 		fiemap_files(r);
 	tr_phase(TRP_VERIFY, false);
 	if (o->record && record_oplog(r, o->record) < 0)
+		status = EXIT_USAGE;
+	if (o->write_iolog && write_iolog(r, o->write_iolog) < 0)
 		status = EXIT_USAGE;
 	/* every run dir keeps its executed op log (iorace shrink reads it) */
 	if (r->run_dir[0]) {
