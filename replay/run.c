@@ -453,6 +453,7 @@ static int load(struct run *r, const struct run_opts *o)
 {
 	char err[16384];
 	struct iolog il = { 0 };
+	const char *ilp;
 	int rc;
 
 	if (o->iolog && iolog_parse(o->iolog, &il, err, sizeof(err)) < 0) {
@@ -464,16 +465,27 @@ static int load(struct run *r, const struct run_opts *o)
 		iolog_free(&il);
 		return EXIT_USAGE;
 	}
-	if (o->iolog) {
+	/* a workload's read_iolog= job runs as --iolog with that workload */
+	ilp = o->iolog				  ? o->iolog
+	      : r->wl.read_iolog[0] && !o->replay ? r->wl.read_iolog
+						  : NULL;
+	if (ilp && !o->iolog && iolog_parse(ilp, &il, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (ilp) {
+		const struct wl_job *j0 = r->wl.njobs ? &r->wl.jobs[0] : NULL;
+		bool direct = !j0 || j0->type != JOB_IO || j0->direct;
+
 		rc = iolog_fit(&il, &r->wl, err, sizeof(err));
 		if (!rc)
-			rc = iolog_plan(&il, true, o->seed, r->wl.name,
+			rc = iolog_plan(&il, direct, o->seed, r->wl.name,
 					&r->plan);
 		if (!rc)
-			iolog_print_mapping(&il, o->iolog, stderr);
+			iolog_print_mapping(&il, ilp, stderr);
 		iolog_free(&il);
 		if (rc) {
-			msg("%s: %s", o->iolog, err);
+			msg("%s: %s", ilp, err);
 			return EXIT_USAGE;
 		}
 	}
@@ -489,15 +501,13 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("swarm: %s", err);
 		return EXIT_USAGE;
 	}
-	if (!o->iolog &&
-	    workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
+	if (!ilp && workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
 		msg("%s", err);
 		return EXIT_USAGE;
 	}
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
 	workload_print_notes(&r->wl, stderr);
-	if (!o->replay && !o->iolog &&
-	    plan_build(&r->wl, o->seed, &r->plan) < 0) {
+	if (!o->replay && !ilp && plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;
 	}
@@ -757,7 +767,9 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	tr_phase(TRP_VERIFY, false);
 	if (o->record && record_oplog(r, o->record) < 0)
 		status = EXIT_USAGE;
-	if (o->write_iolog && write_iolog(r, o->write_iolog) < 0)
+	if ((o->write_iolog || r->wl.write_iolog[0]) &&
+	    write_iolog(r, o->write_iolog ? o->write_iolog
+					  : r->wl.write_iolog) < 0)
 		status = EXIT_USAGE;
 	/* every run dir keeps its executed op log (iorace shrink reads it) */
 	if (r->run_dir[0]) {

@@ -161,6 +161,8 @@ struct workload {
 	char (*fnames)[128]; /* fio file name of file index i */
 	unsigned nfnames;
 	struct inject_conf *inj; /* injector keys; NULL when none */
+	char read_iolog[4096];	 /* read_iolog= of the only job, "" none */
+	char write_iolog[4096];	 /* write_iolog= of a job, "" none */
 };
 
 /*
