@@ -1,0 +1,179 @@
+#!/bin/sh
+# fio iologs (replay/iolog.h). fio writes an iolog of a 4k direct libaio
+# randrw job with fsyncs; fio 3.31+ writes version 3, so the v2 log is
+# derived from it by dropping the timestamps (from an older fio's v2 log,
+# the v3 one is made by adding them). Each replays with `iorace run
+# --iolog` (and the v2 one through a job file's read_iolog=): exit 0, 0
+# findings, and the executed op log holds as many reads, writes and fsyncs
+# as the iolog. An iorace run with racing fsyncs and punches writes a v2
+# iolog (write_iolog=), which fio itself replays: exit 0, its read, write,
+# trim and sync counts are iorace's. Bad iologs: exit 2 with file:line.
+. "$(dirname "$0")/../lib.sh"
+if ! command -v fio >/dev/null 2>&1; then
+	echo "SKIP: no fio"
+	exit 77
+fi
+
+# count_ops OPLOG KIND: executed ops of a kind in an iorace op log
+count_ops() {
+	grep -c "^op [0-9]* .* kind=$2 " "$1"
+}
+
+# count_log IOLOG ACTION: lines of an action in a fio iolog (v2 or v3)
+count_log() {
+	awk -v a="$2" 'NR == 1 { v3 = ($3 == 3); next }
+		{ if ((v3 ? $3 : $2) == a) n++ } END { print n + 0 }' "$1"
+}
+
+mkdir "$T/src"
+(cd "$T/src" && timeout 300 fio --name=src --filename="$T/src/data" \
+	--size=4m --bs=4k --direct=1 --ioengine=libaio --iodepth=8 \
+	--rw=randrw --number_ios=300 --fsync=32 \
+	--write_iolog="$T/src/fio.log" >fio.out 2>&1)
+expect_eq "fio write_iolog exit" "$?" 0
+hdr=$(head -n 1 "$T/src/fio.log")
+case $hdr in
+"fio version 3 iolog")
+	cp "$T/src/fio.log" "$T/v3.log"
+	{
+		echo "fio version 2 iolog"
+		awk 'NR > 1 { $1 = ""; sub(/^ /, ""); print }' "$T/src/fio.log"
+	} >"$T/v2.log"
+	;;
+"fio version 2 iolog")
+	cp "$T/src/fio.log" "$T/v2.log"
+	{
+		echo "fio version 3 iolog"
+		awk 'NR > 1 && $2 != "wait" { print (NR * 10) " " $0 }' \
+			"$T/src/fio.log"
+	} >"$T/v3.log"
+	;;
+*)
+	fail "fio's iolog header: '$hdr'"
+	;;
+esac
+expect_gt "fio logged reads" "$(count_log "$T/v3.log" read)" 50
+expect_gt "fio logged writes" "$(count_log "$T/v3.log" write)" 50
+expect_gt "fio logged syncs" "$(count_log "$T/v3.log" sync)" 2
+
+# replay: exit 0, 0 findings, the iolog's op counts executed
+check_replay() {
+	name=$1 log=$2 run=$3
+	R=$run/report.json
+	expect_eq "$name findings" "$(findings_total "$R")" 0
+	expect_eq "$name fsck clean" "$(jget "$R" .fsck.clean)" true
+	expect_gt "$name sectors verified" \
+		"$(jget "$R" .counts.sectors_verified)" 0
+	expect_eq "$name reads" "$(count_ops "$run/oplog" read)" \
+		"$(count_log "$log" read)"
+	expect_eq "$name writes" "$(count_ops "$run/oplog" write)" \
+		"$(count_log "$log" write)"
+	expect_eq "$name fsyncs" "$(count_ops "$run/oplog" fsync)" \
+		"$(count_log "$log" sync)"
+}
+
+"$IORACE" run --iolog "$T/v3.log" --out "$T/r3" --no-progress \
+	>"$T/r3.out" 2>&1
+rc=$?
+expect_eq "v3 replay exit" "$rc" 0
+[ "$rc" -eq 0 ] || tail -n 5 "$T/r3.out"
+check_replay v3 "$T/v3.log" "$T/r3"
+expect_eq "v3 mapping printed" \
+	"$(grep -c "^iolog: file $T/src/data -> f0 " "$T/r3.out")" 1
+expect_eq "v3 trace check" \
+	"$(grep -c 'every invariant holds' "$T/r3.out")" 1
+
+"$IORACE" run --iolog "$T/v2.log" --out "$T/r2" --no-progress --no-trace \
+	>"$T/r2.out" 2>&1
+expect_eq "v2 replay exit" "$?" 0
+check_replay v2 "$T/v2.log" "$T/r2"
+expect_eq "v2 header read" "$(grep -c "v2.log (v2): " "$T/r2.out")" 1
+
+# read_iolog= in a fio job file (path relative to the job file)
+printf '[replay]\nread_iolog=v2.log\nioengine=libaio\ndirect=1\niodepth=4\n' \
+	>"$T/replay.fio"
+"$IORACE" run "$T/replay.fio" --out "$T/rj" --no-progress --no-trace \
+	>"$T/rj.out" 2>&1
+expect_eq "read_iolog= job exit" "$?" 0
+check_replay read_iolog "$T/v2.log" "$T/rj"
+
+# iorace -> fio: write_iolog= of a run with racing fsyncs and punches
+mkdir "$T/back"
+cat >"$T/back.job" <<EOF
+[global]
+filesize=4m
+[rw]
+type=io
+rw=randrw
+bs=4k
+iodepth=8
+number_ios=400
+write_iolog=back/iorace.log
+[fs]
+type=fsync
+count=3
+interval=5ms
+[p]
+type=punch
+offset=random
+len=64k
+count=2
+interval=7ms
+EOF
+"$IORACE" run "$T/back.job" --out "$T/rb" --no-progress --no-trace \
+	>"$T/rb.out" 2>&1
+expect_eq "iorace write_iolog run exit" "$?" 0
+B=$T/back/iorace.log
+expect_eq "written iolog header" "$(head -n 1 "$B")" "fio version 2 iolog"
+expect_eq "written iolog names f0 absolutely" \
+	"$(grep -c "^$T/back/f0 add$" "$B")" 1
+expect_eq "written reads" "$(count_log "$B" read)" \
+	"$(count_ops "$T/rb/oplog" read)"
+expect_eq "written trims = punches" "$(count_log "$B" trim)" \
+	"$(count_ops "$T/rb/oplog" punch)"
+expect_eq "written syncs" "$(count_log "$B" sync)" 3
+(cd "$T/back" && timeout 300 fio --name=back --read_iolog="$B" \
+	--ioengine=libaio --direct=1 --output-format=json \
+	--output=fio.json >fio.out 2>&1)
+expect_eq "fio replays iorace's iolog: exit" "$?" 0
+J=$T/back/fio.json
+expect_eq "fio reads = iorace's" "$(jq '.jobs[0].read.total_ios' "$J")" \
+	"$(count_ops "$T/rb/oplog" read)"
+expect_eq "fio writes = iorace's" "$(jq '.jobs[0].write.total_ios' "$J")" \
+	"$(count_ops "$T/rb/oplog" write)"
+expect_eq "fio trims = iorace's punches" \
+	"$(jq '.jobs[0].trim.total_ios' "$J")" \
+	"$(count_ops "$T/rb/oplog" punch)"
+expect_eq "fio syncs = iorace's fsyncs" \
+	"$(jq '.jobs[0].sync.total_ios' "$J")" \
+	"$(count_ops "$T/rb/oplog" fsync)"
+expect_eq "fio job error" "$(jq '.jobs[0].error' "$J")" 0
+
+# errors: exit 2 naming file:line, before any device is touched
+bad() {
+	name=$1 want=$2
+	"$IORACE" run --iolog "$T/bad.log" --out "$T/bad" --no-trace \
+		>"$T/bad.out" 2>&1
+	expect_eq "$name exit" "$?" 2
+	if grep -qF "$want" "$T/bad.out"; then
+		pass "$name: $want"
+	else
+		fail "$name: no '$want' in: $(cat "$T/bad.out")"
+	fi
+}
+n=$(($(wc -l <"$T/v2.log") + 1))
+{ cat "$T/v2.log"; echo "$T/src/data read 100 4096"; } >"$T/bad.log"
+bad "unaligned read" "$T/bad.log:$n: read 100 4096: offset and length must be multiples of 512"
+{ cat "$T/v2.log"; echo "$T/src/data frob 0 4096"; } >"$T/bad.log"
+bad "unknown action" "$T/bad.log:$n: unknown action 'frob'"
+{ head -n 3 "$T/v3.log"; echo "$T/src/data read 0 4096"; } >"$T/bad.log"
+bad "v3 line without timestamp" "$T/bad.log:4: timestamp"
+printf 'fio version 1 iolog\n' >"$T/bad.log"
+bad "version 1" "$T/bad.log:1: not a fio iolog"
+printf '[a]\nread_iolog=v2.log\n[b]\nrw=write\nsize=1m\n' >"$T/two.fio"
+"$IORACE" run "$T/two.fio" --out "$T/two" --no-trace >"$T/two.out" 2>&1
+expect_eq "read_iolog with a second job exit" "$?" 2
+expect_eq "read_iolog with a second job says so" \
+	"$(grep -c 'two.fio:3: read_iolog: a job replaying an iolog must be' \
+		"$T/two.out")" 1
+done_
