@@ -56,6 +56,18 @@ expect_gt "fio logged reads" "$(count_log "$T/v3.log" read)" 50
 expect_gt "fio logged writes" "$(count_log "$T/v3.log" write)" 50
 expect_gt "fio logged syncs" "$(count_log "$T/v3.log" sync)" 2
 
+# io_seq IOLOG: "read|write OFF LEN" of every read/write line, in order
+io_seq() {
+	awk 'NR == 1 { v3 = ($3 == 3); next }
+		{ a = v3 ? $3 : $2; o = v3 ? $4 : $3; l = v3 ? $5 : $4 }
+		a == "read" || a == "write" { print a, o, l }' "$1"
+}
+
+# op_seq OPLOG: the same of an iorace op log (id order), and O_DIRECT
+op_seq() {
+	sed -n 's/^op .* kind=\(read\|write\) file=0 off=\([0-9]*\) len=\([0-9]*\) flags=direct .*/\1 \2 \3/p' "$1"
+}
+
 # replay: exit 0, 0 findings, the iolog's op counts executed
 check_replay() {
 	name=$1 log=$2 run=$3
@@ -70,6 +82,13 @@ check_replay() {
 		"$(count_log "$log" write)"
 	expect_eq "$name fsyncs" "$(count_ops "$run/oplog" fsync)" \
 		"$(count_log "$log" sync)"
+	io_seq "$log" >"$run.want"
+	op_seq "$run/oplog" >"$run.got"
+	if cmp -s "$run.want" "$run.got"; then
+		pass "$name: the log's reads/writes, in order, O_DIRECT"
+	else
+		fail "$name: op sequence differs: $(diff "$run.want" "$run.got" | head -n 4)"
+	fi
 }
 
 "$IORACE" run --iolog "$T/v3.log" --out "$T/r3" --no-progress \
@@ -141,9 +160,19 @@ expect_eq "fio reads = iorace's" "$(jq '.jobs[0].read.total_ios' "$J")" \
 	"$(count_ops "$T/rb/oplog" read)"
 expect_eq "fio writes = iorace's" "$(jq '.jobs[0].write.total_ios' "$J")" \
 	"$(count_ops "$T/rb/oplog" write)"
-expect_eq "fio trims = iorace's punches" \
-	"$(jq '.jobs[0].trim.total_ios' "$J")" \
-	"$(count_ops "$T/rb/oplog" punch)"
+# fio 3.33's read_iolog rejects its own trim lines ("bad ddir: 2", the
+# line skipped); a fio that takes them must trim as often as iorace punched
+skipped=$(grep -c '^bad ddir: 2' "$T/back/fio.out")
+if [ "$skipped" -gt 0 ]; then
+	echo "note: $(fio --version) skips iolog trim lines (bad ddir: 2)"
+	expect_eq "fio skipped trims = iorace's punches" "$skipped" \
+		"$(count_ops "$T/rb/oplog" punch)"
+	expect_eq "fio trims" "$(jq '.jobs[0].trim.total_ios' "$J")" 0
+else
+	expect_eq "fio trims = iorace's punches" \
+		"$(jq '.jobs[0].trim.total_ios' "$J")" \
+		"$(count_ops "$T/rb/oplog" punch)"
+fi
 expect_eq "fio syncs = iorace's fsyncs" \
 	"$(jq '.jobs[0].sync.total_ios' "$J")" \
 	"$(count_ops "$T/rb/oplog" fsync)"
