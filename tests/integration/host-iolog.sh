@@ -178,6 +178,14 @@ expect_eq "fio syncs = iorace's fsyncs" \
 	"$(count_ops "$T/rb/oplog" fsync)"
 expect_eq "fio job error" "$(jq '.jobs[0].error' "$J")" 0
 
+# and back into iorace: the written log (with its trims) replays clean
+"$IORACE" run --iolog "$B" --out "$T/rbb" --no-progress --no-trace \
+	>"$T/rbb.out" 2>&1
+expect_eq "iorace replays its own iolog: exit" "$?" 0
+check_replay "own iolog" "$B" "$T/rbb"
+expect_eq "own iolog: trims replayed as punches" \
+	"$(count_ops "$T/rbb/oplog" punch)" "$(count_log "$B" trim)"
+
 # errors: exit 2 naming file:line, before any device is touched
 bad() {
 	name=$1 want=$2
