@@ -260,9 +260,8 @@ static int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (o.iolog && (o.replay || repeat || dry)) {
-		msg("run: --iolog does not go with --replay, --repeat or "
-		    "--dry-run");
+	if (o.iolog && (o.replay || repeat)) {
+		msg("run: --iolog does not go with --replay or --repeat");
 		return EXIT_USAGE;
 	}
 	if (optind != argc - 1 && !(o.iolog && optind == argc)) {

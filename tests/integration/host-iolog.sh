@@ -68,6 +68,14 @@ op_seq() {
 	sed -n 's/^op .* kind=\(read\|write\) file=0 off=\([0-9]*\) len=\([0-9]*\) flags=direct .*/\1 \2 \3/p' "$1"
 }
 
+# --dry-run: the mapping and the op count, no devices
+"$IORACE" run --dry-run --iolog "$T/v3.log" >"$T/dry.out" 2>&1
+expect_eq "dry-run --iolog exit" "$?" 0
+expect_eq "dry-run ops = the log's" \
+	"$(awk '$1 == "ops:" { print $2 }' "$T/dry.out")" \
+	"$(($(count_log "$T/v3.log" read) + $(count_log "$T/v3.log" write) + \
+		$(count_log "$T/v3.log" sync)))"
+
 # replay: exit 0, 0 findings, the iolog's op counts executed
 check_replay() {
 	name=$1 log=$2 run=$3
