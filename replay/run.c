@@ -395,6 +395,9 @@ static int record_oplog(struct run *r, const char *path)
 	return 0;
 }
 
+/* --iolog without WORKLOAD: the workload made for it (RUN/iolog.job) */
+static char *iolog_wl_text;
+
 /* The workload of an iolog run: WORKLOAD, or one made for the log. */
 static int write_iolog(struct run *r, const char *path)
 {
@@ -432,14 +435,12 @@ static int load_workload(struct run *r, const struct run_opts *o,
 			 const struct iolog *il, char *err, size_t errlen)
 {
 	char path[4096];
-	int rc;
 
 	if (!o->workload) {
-		char *text = iolog_workload_text(il, o->iolog);
-
-		rc = workload_parse_string(text, "iolog", &r->wl, err, errlen);
-		free(text);
-		return rc;
+		free(iolog_wl_text);
+		iolog_wl_text = iolog_workload_text(il, o->iolog);
+		return workload_parse_string(iolog_wl_text, "iolog", &r->wl,
+					     err, errlen);
 	}
 	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
 		snprintf(err, errlen, "no workload '%s' (try `iorace list`)",
@@ -647,6 +648,18 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	}
 	if (run_dir_out)
 		snprintf(run_dir_out, len, "%s", r->run_dir);
+	if (o->iolog && !o->workload && iolog_wl_text) {
+		/* so that `iorace run RUN/iolog.job --replay RUN/oplog` works
+		 */
+		FILE *wf;
+
+		snprintf(path, sizeof(path), "%s/iolog.job", r->run_dir);
+		wf = fopen(path, "w");
+		if (!wf || fputs(iolog_wl_text, wf) < 0)
+			msg("warning: cannot write %s", path);
+		if (wf)
+			fclose(wf);
+	}
 	r->watchdog_ns = o->watchdog_ns ? o->watchdog_ns : r->wl.watchdog_ns;
 	if (!r->watchdog_ns)
 		r->watchdog_ns = 60 * NSEC_PER_SEC;

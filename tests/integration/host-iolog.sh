@@ -116,6 +116,13 @@ expect_eq "v2 replay exit" "$?" 0
 check_replay v2 "$T/v2.log" "$T/r2"
 expect_eq "v2 header read" "$(grep -c "v2.log (v2): " "$T/r2.out")" 1
 
+# the run dir keeps the workload made for the log: its op log replays
+"$IORACE" run "$T/r2/iolog.job" --replay "$T/r2/oplog" --out "$T/r2r" \
+	--no-progress --no-trace >"$T/r2r.out" 2>&1
+expect_eq "--replay of an iolog run's op log exit" "$?" 0
+expect_eq "--replay of an iolog run: same ops" \
+	"$(grep -c '^op ' "$T/r2r/oplog")" "$(grep -c '^op ' "$T/r2/oplog")"
+
 # read_iolog= in a fio job file (path relative to the job file)
 printf '[replay]\nread_iolog=v2.log\nioengine=libaio\ndirect=1\niodepth=4\n' \
 	>"$T/replay.fio"
