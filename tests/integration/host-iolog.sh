@@ -123,6 +123,14 @@ expect_eq "--replay of an iolog run's op log exit" "$?" 0
 expect_eq "--replay of an iolog run: same ops" \
 	"$(grep -c '^op ' "$T/r2r/oplog")" "$(grep -c '^op ' "$T/r2/oplog")"
 
+# the oracle judges a replayed log: a tampered one fails, and shrinks
+"$IORACE" run --iolog "$T/v2.log" --out "$T/rt" --no-progress --no-trace \
+	--tamper zeros >"$T/rt.out" 2>&1
+expect_eq "tampered iolog replay exit" "$?" 1
+expect_gt "tampered iolog replay LOST" "$(jget "$T/rt/report.json" .findings.LOST)" 0
+timeout 600 "$IORACE" shrink "$T/rt" >"$T/rts.out" 2>&1
+expect_eq "shrink of an iolog run exit" "$?" 0
+
 # read_iolog= in a fio job file (path relative to the job file)
 printf '[replay]\nread_iolog=v2.log\nioengine=libaio\ndirect=1\niodepth=4\n' \
 	>"$T/replay.fio"
