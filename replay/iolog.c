@@ -133,6 +133,9 @@ static int io_line(struct iparse *ip, int fi, const char *act, char **fld,
 		if (off + len > l->end[fi])
 			l->end[fi] = off + len;
 	}
+	if (l->nops >= WL_MAX_OPS)
+		return ierr(ip, "more than %llu ops (iorace's plan limit)",
+			    (unsigned long long)WL_MAX_OPS);
 	grow_array((void **)&l->ops, &ip->opcap, l->nops + 1, sizeof(*l->ops));
 	op = &l->ops[l->nops++];
 	op->kind = (enum op_kind)kind;

@@ -17,7 +17,8 @@
  * malformed line, unknown action, file used before its add, read or write
  * whose offset or length is not a multiple of 512 (iorace replays with
  * O_DIRECT and judges whole sectors), trim not a multiple of 4 KiB, zero
- * length, or offset + length beyond 16 TiB is an error "path:line: why".
+ * length, offset + length beyond 16 TiB, or more than WL_MAX_OPS ops is an
+ * error "path:line: why".
  * sync/datasync take OFF LEN as fio writes them (ignored); iorace also
  * accepts them without. open and close are accepted and ignored (iorace
  * keeps its files open); timing (v3 timestamps, v2 wait) is not honoured:
