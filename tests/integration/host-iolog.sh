@@ -155,6 +155,10 @@ write_iolog=back/iorace.log
 type=fsync
 count=3
 interval=5ms
+[fds]
+type=fdatasync
+count=2
+interval=3ms
 [p]
 type=punch
 offset=random
@@ -174,6 +178,7 @@ expect_eq "written reads" "$(count_log "$B" read)" \
 expect_eq "written trims = punches" "$(count_log "$B" trim)" \
 	"$(count_ops "$T/rb/oplog" punch)"
 expect_eq "written syncs" "$(count_log "$B" sync)" 3
+expect_eq "written datasyncs" "$(count_log "$B" datasync)" 2
 (cd "$T/back" && timeout 300 fio --name=back --read_iolog="$B" \
 	--ioengine=libaio --direct=1 --output-format=json \
 	--output=fio.json >fio.out 2>&1)
@@ -196,9 +201,13 @@ else
 		"$(jq '.jobs[0].trim.total_ios' "$J")" \
 		"$(count_ops "$T/rb/oplog" punch)"
 fi
-expect_eq "fio syncs = iorace's fsyncs" \
-	"$(jq '.jobs[0].sync.total_ios' "$J")" \
+# fio's JSON counts fsyncs in sync.total_ios, every sync (fdatasync too)
+# in sync.lat_ns.N
+expect_eq "fio fsyncs = iorace's" "$(jq '.jobs[0].sync.total_ios' "$J")" \
 	"$(count_ops "$T/rb/oplog" fsync)"
+expect_eq "fio syncs = iorace's fsyncs + fdatasyncs" \
+	"$(jq '.jobs[0].sync.lat_ns.N' "$J")" \
+	"$(($(count_ops "$T/rb/oplog" fsync) + $(count_ops "$T/rb/oplog" fdatasync)))"
 expect_eq "fio job error" "$(jq '.jobs[0].error' "$J")" 0
 
 # and back into iorace: the written log (with its trims) replays clean
@@ -206,6 +215,8 @@ expect_eq "fio job error" "$(jq '.jobs[0].error' "$J")" 0
 	>"$T/rbb.out" 2>&1
 expect_eq "iorace replays its own iolog: exit" "$?" 0
 check_replay "own iolog" "$B" "$T/rbb"
+expect_eq "own iolog: datasyncs replayed as fdatasyncs" \
+	"$(count_ops "$T/rbb/oplog" fdatasync)" "$(count_log "$B" datasync)"
 expect_eq "own iolog: trims replayed as punches" \
 	"$(count_ops "$T/rbb/oplog" punch)" "$(count_log "$B" trim)"
 
