@@ -404,7 +404,8 @@ int iolog_write(const struct plan *p, const unsigned char *executed,
 	return ferror(f) ? -1 : 0;
 }
 
-#define MIB (1ull << 20)
+#define MIB	       (1ull << 20)
+#define IOLOG_GROW_MAX (16ull << 30)
 
 static uint64_t iolog_filesize(const struct iolog *l)
 {
@@ -423,7 +424,7 @@ char *iolog_workload_text(const struct iolog *l, const char *path)
 		     "[global]\n"
 		     "description=fio iolog %s (v%d)\n"
 		     "nrfiles=%u\n"
-		     "filesize=%llu\n"
+		     "filesize=%llu\n" /* iolog_fit grows it */
 		     "[iolog]\n"
 		     "type=io\n"
 		     "file=all\n"
@@ -432,8 +433,7 @@ char *iolog_workload_text(const struct iolog *l, const char *path)
 		     "direct=1\n"
 		     "iodepth=8\n"
 		     "number_ios=1\n",
-		     path, l->version, l->nfiles,
-		     (unsigned long long)iolog_filesize(l)) < 0)
+		     path, l->version, l->nfiles, (unsigned long long)MIB) < 0)
 		abort();
 	return t;
 }
@@ -450,13 +450,27 @@ int iolog_fit(const struct iolog *l, struct workload *wl, char *err,
 			 l->nfiles, wl->name, wl->nrfiles);
 		return -1;
 	}
-	for (unsigned i = 0; i < l->nfiles; i++)
-		if (l->end[i] > wl->filesize)
-			wl->filesize = iolog_filesize(l);
+	need = iolog_filesize(l);
+	if (need > wl->filesize) {
+		/* the image is poisoned whole: no terabyte images by surprise
+		 */
+		if (need > IOLOG_GROW_MAX / wl->nrfiles) {
+			snprintf(
+			    err, errlen,
+			    "the iolog reaches %llu bytes into a file: %u "
+			    "files of that size exceed the %llu GiB iorace "
+			    "grows to (give a WORKLOAD with filesize= and "
+			    "image_size=)",
+			    (unsigned long long)need, wl->nrfiles,
+			    IOLOG_GROW_MAX >> 30);
+			return -1;
+		}
+		wl->filesize = need;
+	}
 	need = 2 * wl->filesize * wl->nrfiles + 64 * MIB;
 	if (wl->image_size < need)
 		wl->image_size = need;
-	return 0;
+	return workload_check_limits(wl, err, errlen);
 }
 
 void iolog_print_mapping(const struct iolog *l, const char *path, FILE *f)

@@ -93,14 +93,16 @@ int iolog_write(const struct plan *p, const unsigned char *executed,
 
 /*
  * The workload an iolog runs in when no WORKLOAD is given: one file per
- * iolog file, each as large as the log uses (rounded up to 1 MiB, at least
- * 1 MiB), job 0 an io job (libaio, direct, iodepth 8). A malloc'ed string.
+ * iolog file, of 1 MiB (iolog_fit grows them), job 0 an io job (libaio,
+ * direct, iodepth 8). A malloc'ed string.
  */
 char *iolog_workload_text(const struct iolog *l, const char *path);
 /*
  * Fit a workload to an iolog: -1 and err when it has fewer files than the
  * log names; grows filesize (to the largest end used, rounded up to 1 MiB)
  * and image_size (to twice the files plus 64 MiB) when they are smaller.
+ * Growing the files beyond 16 GiB in all is an error (the image is
+ * poisoned whole); so is exceeding workload_check_limits.
  */
 int iolog_fit(const struct iolog *l, struct workload *wl, char *err,
 	      size_t errlen);

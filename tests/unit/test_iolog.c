@@ -217,6 +217,18 @@ static void test_fit(void **state)
 	assert_int_equal(wl.filesize, 1u << 20);
 	assert_true(wl.image_size >= 2 * 2 * (1u << 20));
 	iolog_free(&l);
+	/* 100 GiB into a file: not grown to by surprise */
+	parse_ok("fio version 2 iolog\n/a add\n/a read 107374182400 4096\n",
+		 &l);
+	wl.filesize = 4096;
+	assert_int_equal(iolog_fit(&l, &wl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "exceed the 16 GiB"));
+	/* a workload sized for it is used as it is */
+	wl.filesize = 200ull << 30;
+	wl.image_size = 500ull << 30;
+	assert_int_equal(iolog_fit(&l, &wl, err, sizeof(err)), 0);
+	assert_int_equal(wl.filesize, 200ull << 30);
+	iolog_free(&l);
 }
 
 int main(void)
