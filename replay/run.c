@@ -398,7 +398,7 @@ static int record_oplog(struct run *r, const char *path)
 /* --iolog without WORKLOAD: the workload made for it (RUN/iolog.job) */
 static char *iolog_wl_text;
 
-/* The workload of an iolog run: WORKLOAD, or one made for the log. */
+/* --write-iolog / write_iolog=: a fio v2 iolog of the executed ops */
 static int write_iolog(struct run *r, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -431,6 +431,7 @@ static int write_iolog(struct run *r, const char *path)
 	return 0;
 }
 
+/* The workload of a run: WORKLOAD, or the one made for an iolog. */
 static int load_workload(struct run *r, const struct run_opts *o,
 			 const struct iolog *il, char *err, size_t errlen)
 {
