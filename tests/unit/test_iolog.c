@@ -231,6 +231,37 @@ static void test_fit(void **state)
 	iolog_free(&l);
 }
 
+/* read_iolog=/write_iolog= job keys (replay/workload.c) */
+static void test_job_keys(void **state)
+{
+	struct workload wl;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(workload_parse_string("[r]\nread_iolog=x.log\n"
+					       "write_iolog=/abs/out.log\n",
+					       "dir/t.fio", &wl, err,
+					       sizeof(err)),
+			 0);
+	assert_string_equal(wl.read_iolog, "dir/x.log");
+	assert_string_equal(wl.write_iolog, "/abs/out.log");
+	workload_free(&wl);
+	assert_int_equal(workload_parse_string("[a]\nread_iolog=x.log\n"
+					       "[b]\nrw=write\nsize=1m\n",
+					       "t.fio", &wl, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "t.fio:3: read_iolog: a job replaying"));
+	assert_int_equal(workload_parse_string("[a]\nwrite_iolog=x\n"
+					       "[b]\nwrite_iolog=y\n",
+					       "t.fio", &wl, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "t.fio:4: write_iolog: only one job"));
+	assert_int_equal(workload_parse_string("[a]\nread_iolog=a:b\n", "t.fio",
+					       &wl, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "t.fio:2: read_iolog"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_plan_stages),
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_job_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
