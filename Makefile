@@ -104,7 +104,7 @@ FUZZFLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -O1 -g
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -pthread \
 	-I/usr/include/tracefs -I/usr/include/traceevent
-FUZZ_TARGETS := workload oplog inject compare
+FUZZ_TARGETS := workload oplog inject compare iolog
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ)/fuzz_%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ)/%.o)
 FUZZ_OPTS := -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10

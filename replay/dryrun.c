@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "replay/iolog.h"
 #include "replay/plan.h"
 #include "replay/run.h"
 #include "replay/swarm.h"
@@ -51,13 +52,53 @@ int run_dry(const struct run_opts *o)
 	struct plan plan;
 	unsigned i, k;
 
-	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
-		msg("no workload '%s' (try `iorace list`)", o->workload);
-		return EXIT_USAGE;
-	}
-	if (workload_parse_file(path, &wl, err, sizeof(err)) < 0) {
+	struct iolog il = { 0 };
+	const char *ilp = o->iolog;
+
+	if (ilp && iolog_parse(ilp, &il, err, sizeof(err)) < 0) {
 		msg("%s", err);
 		return EXIT_USAGE;
+	}
+	if (!o->workload) {
+		char *text = iolog_workload_text(&il, ilp);
+		int rc = workload_parse_string(text, "iolog", &wl, err,
+					       sizeof(err));
+
+		free(text);
+		if (rc < 0) {
+			msg("%s", err);
+			iolog_free(&il);
+			return EXIT_USAGE;
+		}
+	} else if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
+		msg("no workload '%s' (try `iorace list`)", o->workload);
+		return EXIT_USAGE;
+	} else if (workload_parse_file(path, &wl, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!ilp && wl.read_iolog[0]) {
+		ilp = wl.read_iolog;
+		if (iolog_parse(ilp, &il, err, sizeof(err)) < 0) {
+			msg("%s", err);
+			workload_free(&wl);
+			return EXIT_USAGE;
+		}
+	}
+	if (ilp) {
+		int rc = iolog_fit(&il, &wl, err, sizeof(err));
+
+		if (!rc)
+			rc = iolog_plan(&il, true, o->seed, wl.name, &plan);
+		if (!rc)
+			iolog_print_mapping(&il, ilp, stdout);
+		iolog_free(&il);
+		if (rc) {
+			msg("%s: %s", ilp, err);
+			workload_free(&wl);
+			return EXIT_USAGE;
+		}
+		goto planned;
 	}
 	if (wl.swarm && swarm_expand(&wl, o->seed, err, sizeof(err)) < 0) {
 		msg("swarm: %s", err);
@@ -74,6 +115,7 @@ int run_dry(const struct run_opts *o)
 		workload_free(&wl);
 		return EXIT_USAGE;
 	}
+planned:
 	per_job = xcalloc(wl.njobs + 1, sizeof(*per_job));
 	for (size_t n = 0; n < plan.nops; n++) {
 		kinds[plan.ops[n].kind]++;

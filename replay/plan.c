@@ -56,7 +56,7 @@
 #include "common/util.h"
 
 #define KIB4	   4096ull
-#define MAX_STAGES 64u
+#define MAX_STAGES 65536u
 
 static const struct {
 	uint32_t bit;

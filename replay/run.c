@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <json-c/json.h>
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "common/util.h"
 #include "injectors/inject.h"
 #include "replay/engine.h"
+#include "replay/iolog.h"
 #include "replay/run_internal.h"
 #include "replay/watchdog.h"
 #include "replay/swarm.h"
@@ -392,17 +394,101 @@ static int record_oplog(struct run *r, const char *path)
 	return 0;
 }
 
+/* --iolog without WORKLOAD: the workload made for it (RUN/iolog.job) */
+static char *iolog_wl_text;
+
+/* --write-iolog / write_iolog=: a fio v2 iolog of the executed ops */
+static int write_iolog(struct run *r, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	char *copy = xstrdup(path), *dir;
+	size_t skipped;
+	int rc;
+
+	if (!f) {
+		msg("cannot write iolog %s: %s", path, strerror(errno));
+		free(copy);
+		return -1;
+	}
+	/* absolute names: fio 3.33 crashes on relative ones + directory= */
+	dir = realpath(dirname(copy), NULL);
+	rc = iolog_write(&r->plan, r->executed, r->wl.nrfiles,
+			 r->wl.nfnames >= r->wl.nrfiles ? r->wl.fnames : NULL,
+			 dir, f, &skipped);
+	free(dir);
+	free(copy);
+	if (fclose(f) || rc < 0) {
+		msg("cannot write iolog %s", path);
+		return -1;
+	}
+	msg("fio v2 iolog of the executed ops: %s%s", path,
+	    skipped ? " (ops with no iolog action left out)" : "");
+	if (skipped)
+		msg("iolog: %zu truncate/fallocate/zero_range/collapse/insert "
+		    "(or punch-to-EOF) ops have no fio iolog action",
+		    skipped);
+	return 0;
+}
+
+/* The workload of a run: WORKLOAD, or the one made for an iolog. */
+static int load_workload(struct run *r, const struct run_opts *o,
+			 const struct iolog *il, char *err, size_t errlen)
+{
+	char path[4096];
+
+	if (!o->workload) {
+		free(iolog_wl_text);
+		iolog_wl_text = iolog_workload_text(il, o->iolog);
+		return workload_parse_string(iolog_wl_text, "iolog", &r->wl,
+					     err, errlen);
+	}
+	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
+		snprintf(err, errlen, "no workload '%s' (try `iorace list`)",
+			 o->workload);
+		return -1;
+	}
+	return workload_parse_file(path, &r->wl, err, errlen);
+}
+
 static int load(struct run *r, const struct run_opts *o)
 {
-	char path[4096], err[16384];
+	char err[16384];
+	struct iolog il = { 0 };
+	const char *ilp;
+	int rc;
 
-	if (workload_resolve(o->workload, path, sizeof(path)) < 0) {
-		msg("no workload '%s' (try `iorace list`)", o->workload);
-		return EXIT_USAGE;
-	}
-	if (workload_parse_file(path, &r->wl, err, sizeof(err)) < 0) {
+	if (o->iolog && iolog_parse(o->iolog, &il, err, sizeof(err)) < 0) {
 		msg("%s", err);
 		return EXIT_USAGE;
+	}
+	if (load_workload(r, o, &il, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		iolog_free(&il);
+		return EXIT_USAGE;
+	}
+	/* a workload's read_iolog= job runs as --iolog with that workload */
+	ilp = o->iolog				? o->iolog :
+	      r->wl.read_iolog[0] && !o->replay ? r->wl.read_iolog :
+						  NULL;
+	if (ilp && !o->iolog && iolog_parse(ilp, &il, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (ilp) {
+		const struct wl_job *j0 = r->wl.njobs ? &r->wl.jobs[0] : NULL;
+		bool direct = !j0 || j0->type != JOB_IO || j0->direct;
+
+		rc = iolog_fit(&il, &r->wl, err, sizeof(err));
+		if (!rc)
+			rc = iolog_plan(&il, direct, o->seed, r->wl.name,
+					&r->plan);
+		if (!rc)
+			iolog_print_mapping(&il, ilp, stderr);
+		iolog_free(&il);
+		if (rc) {
+			msg("%s: %s", ilp, err);
+			return EXIT_USAGE;
+		}
 	}
 	if (o->replay &&
 	    plan_read_oplog(o->replay, &r->plan, err, sizeof(err)) < 0) {
@@ -416,13 +502,13 @@ static int load(struct run *r, const struct run_opts *o)
 		msg("swarm: %s", err);
 		return EXIT_USAGE;
 	}
-	if (workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
+	if (!ilp && workload_scale(&r->wl, o->scale, err, sizeof(err)) < 0) {
 		msg("%s", err);
 		return EXIT_USAGE;
 	}
 	snprintf(r->workload_name, sizeof(r->workload_name), "%s", r->wl.name);
 	workload_print_notes(&r->wl, stderr);
-	if (!o->replay && plan_build(&r->wl, o->seed, &r->plan) < 0) {
+	if (!o->replay && !ilp && plan_build(&r->wl, o->seed, &r->plan) < 0) {
 		msg("cannot plan workload %s", r->wl.name);
 		return EXIT_USAGE;
 	}
@@ -523,6 +609,18 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 	}
 	if (run_dir_out)
 		snprintf(run_dir_out, len, "%s", r->run_dir);
+	if (o->iolog && !o->workload && iolog_wl_text) {
+		/* so that `iorace run RUN/iolog.job --replay RUN/oplog` works
+		 */
+		FILE *wf;
+
+		snprintf(path, sizeof(path), "%s/iolog.job", r->run_dir);
+		wf = fopen(path, "w");
+		if (!wf || fputs(iolog_wl_text, wf) < 0)
+			msg("warning: cannot write %s", path);
+		if (wf)
+			fclose(wf);
+	}
 	r->watchdog_ns = o->watchdog_ns ? o->watchdog_ns : r->wl.watchdog_ns;
 	if (!r->watchdog_ns)
 		r->watchdog_ns = 60 * NSEC_PER_SEC;
@@ -642,6 +740,10 @@ int run_workload(const struct run_opts *o, char *run_dir_out, size_t len)
 		fiemap_files(r);
 	tr_phase(TRP_VERIFY, false);
 	if (o->record && record_oplog(r, o->record) < 0)
+		status = EXIT_USAGE;
+	if ((o->write_iolog || r->wl.write_iolog[0]) &&
+	    write_iolog(r, o->write_iolog ? o->write_iolog :
+					    r->wl.write_iolog) < 0)
 		status = EXIT_USAGE;
 	/* every run dir keeps its executed op log (iorace shrink reads it) */
 	if (r->run_dir[0]) {

@@ -21,16 +21,18 @@ enum tamper_kind {
 };
 
 struct run_opts {
-	const char *workload; /* name or path */
+	const char *workload; /* name or path; NULL with iolog */
 	const char *out_dir;  /* NULL: results/<workload>-<time> */
 	uint64_t seed;
 	double scale;
-	const char *engine;   /* NULL: per job / libaio */
-	const char *record;   /* op log to write */
-	const char *replay;   /* op log to execute */
-	const char *base_dir; /* where the image lives */
-	unsigned tamper;      /* enum tamper_kind bits */
-	uint64_t watchdog_ns; /* 0: workload's */
+	const char *engine;	 /* NULL: per job / libaio */
+	const char *record;	 /* op log to write */
+	const char *replay;	 /* op log to execute */
+	const char *iolog;	 /* fio iolog to execute (replay/iolog.h) */
+	const char *write_iolog; /* fio v2 iolog of the executed ops */
+	const char *base_dir;	 /* where the image lives */
+	unsigned tamper;	 /* enum tamper_kind bits */
+	uint64_t watchdog_ns;	 /* 0: workload's */
 	bool trace;
 	bool progress;
 	bool bare; /* benchmark: no stamping, no oracle, no read-back */

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -402,7 +403,7 @@ int shrink_main(int argc, char **argv)
 	struct shrink s = { .timeout_s = 300 };
 	unsigned max_tries = 200, tries = 0;
 	char outbuf[4200], path[4200], cand[4200], dir[4200], tamper[64] = "";
-	char seed[32], scale[64], *end;
+	char seed[32], scale[64], *end, iolog_job[4300], iolog_abs[PATH_MAX];
 	const char *run, *wl, *engine = NULL;
 	json_object *rep, *v, *fnd;
 	bool *keep = NULL;
@@ -474,6 +475,10 @@ int shrink_main(int argc, char **argv)
 		msg("shrink: %s names no workload", path);
 		return EXIT_USAGE;
 	}
+	/* an `iorace run --iolog` run: the workload made for its log */
+	snprintf(iolog_job, sizeof(iolog_job), "%s/iolog.job", run);
+	if (!access(iolog_job, R_OK) && realpath(iolog_job, iolog_abs))
+		wl = iolog_abs;
 	snprintf(seed, sizeof(seed), "%llu",
 		 json_object_object_get_ex(rep, "seed", &v) ?
 			 (unsigned long long)json_object_get_uint64(v) :

@@ -87,6 +87,8 @@ enum jkey {
 	K_END_FSYNC,
 	K_RWMIXWRITE,
 	K_NAME,
+	K_READ_IOLOG,
+	K_WRITE_IOLOG,
 	K_NKEYS,
 };
 
@@ -142,6 +144,8 @@ static const struct {
 	[K_END_FSYNC] = { "end_fsync", T_ALL },
 	[K_RWMIXWRITE] = { "rwmixwrite", T_ALL },
 	[K_NAME] = { "name", T_ALL },
+	[K_READ_IOLOG] = { "read_iolog", T_ALL },
+	[K_WRITE_IOLOG] = { "write_iolog", T_ALL },
 };
 
 /* fio keys accepted with no effect on the plan (see workload.h). */
@@ -178,8 +182,6 @@ static const char *const fio_unsupported[] = {
 	"zonerange",
 	"zoneskip",
 	"bssplit",
-	"read_iolog",
-	"write_iolog",
 	"iolog",
 	"rate",
 	"rate_iops",
@@ -875,6 +877,31 @@ static int rw_value(struct parser *p, struct wl_job *j, struct fio_job *f,
 	return 0;
 }
 
+/*
+ * read_iolog=/write_iolog=: one per workload, a path relative to the job
+ * file's directory (replay/iolog.h).
+ */
+static int iolog_key(struct parser *p, char *dst, const char *key,
+		     const char *val)
+{
+	char path[sizeof(p->wl->read_iolog)];
+	const char *slash = strrchr(p->path, '/');
+
+	if (!*val || strchr(val, ':'))
+		return bad_value(p, key, val, "one iolog path");
+	if (val[0] != '/' && slash)
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - p->path),
+			 p->path, val);
+	else
+		snprintf(path, sizeof(path), "%s", val);
+	if (dst[0] && strcmp(dst, path))
+		return perr(p, p->lineno,
+			    "%s: only one job of a workload may have an iolog "
+			    "(already %s)",
+			    key, dst);
+	return set_str(p, dst, sizeof(p->wl->read_iolog), key, path);
+}
+
 static int job_key_set(struct parser *p, struct wl_job *j, struct job_keys *jk,
 		       int k, const char *key, const char *val)
 {
@@ -1037,6 +1064,12 @@ static int job_key_set(struct parser *p, struct wl_job *j, struct job_keys *jk,
 	case K_DIRECTORY:
 	case K_NAME:
 		return 0; /* paths live on iorace's scratch fs */
+	case K_READ_IOLOG:
+	case K_WRITE_IOLOG:
+		return iolog_key(p,
+				 k == K_READ_IOLOG ? p->wl->read_iolog :
+						     p->wl->write_iolog,
+				 key, val);
 	case K_WAIT_FOR:
 		return set_str(p, f->wait_for, sizeof(f->wait_for), key, val);
 	case K_SIZE:
@@ -1851,6 +1884,10 @@ static int finish(struct parser *p)
 	}
 	if (!wl->njobs)
 		return perr(p, p->lineno, "no job sections");
+	if (wl->read_iolog[0] && wl->njobs > 1)
+		return perr(p, wl->jobs[1].line,
+			    "read_iolog: a job replaying an iolog must be the "
+			    "workload's only job (its ops come from the log)");
 	if (fio_resolve(p))
 		ret = -1;
 	for (i = 0; i < wl->njobs; i++) {

@@ -60,6 +60,9 @@
  *                          fails with EINVAL, which is not a finding
  *   keep_size=1            fallocate/zero_range FALLOC_FL_KEEP_SIZE
  *   when_inflight=N        fire only once >= N writes are in flight on file
+ *   -- fio iologs (replay/iolog.h) --
+ *   read_iolog=LOG         the workload's only job: its ops are LOG's
+ *   write_iolog=FILE       write a fio v2 iolog of the executed ops
  *
  * Sizes take k/m/g/t suffixes (powers of 1024; ki/mi... are powers of 1000,
  * as in fio); durations ns/us/ms/s/m (minutes)/h/d, a bare number is
@@ -161,6 +164,8 @@ struct workload {
 	char (*fnames)[128]; /* fio file name of file index i */
 	unsigned nfnames;
 	struct inject_conf *inj; /* injector keys; NULL when none */
+	char read_iolog[4096];	 /* read_iolog= of the only job, "" none */
+	char write_iolog[4096];	 /* write_iolog= of a job, "" none */
 };
 
 /*

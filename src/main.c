@@ -36,7 +36,8 @@ static void usage_main(FILE *f)
 		"  aio-stress [ARGS] FILE... [run opts]  ltp aio-stress's options\n"
 		"                            as an iorace workload (--help)\n"
 		"  check RUN                 re-check a run from its trace alone\n"
-		"  compare BASE NEW          compare two runs, or NEW run(s) with a\n"
+		"  compare BASE NEW          compare two runs, or NEW run(s) with "
+		"a\n"
 		"                            baseline.json; exit 1 on regression\n"
 		"  shrink RUN [opts]         minimise a failing run's op log to\n"
 		"                            a small reproducer (RUN/shrink/)\n"
@@ -90,6 +91,7 @@ static void usage_run(FILE *f)
 {
 	fprintf(f,
 		"usage: iorace run WORKLOAD|FILE [options]\n"
+		"       iorace run --iolog FIO_IOLOG [WORKLOAD|FILE] [options]\n"
 		"\n"
 		"  -o, --out DIR        run dir (default "
 		"results/WORKLOAD-TIME-PID):\n"
@@ -101,6 +103,14 @@ static void usage_run(FILE *f)
 		"job\n"
 		"      --record OPLOG   write the executed op log\n"
 		"      --replay OPLOG   execute an op log instead of planning\n"
+		"      --iolog FILE     execute a fio iolog (v2 or v3) instead of\n"
+		"                       planning; WORKLOAD is then optional (one\n"
+		"                       file per iolog file, sized to fit; "
+		"libaio,\n"
+		"                       O_DIRECT, iodepth 8); --scale does not\n"
+		"                       apply; prints the NAME -> fN mapping\n"
+		"      --write-iolog FILE  write a fio v2 iolog of the executed\n"
+		"                       reads, writes, syncs and punches (trim)\n"
 		"      --repeat N       run N times (seeds S, S+1, ... from\n"
 		"                       --seed S); report per finding class\n"
 		"                       how many runs failed\n"
@@ -143,6 +153,8 @@ static int cmd_run(int argc, char **argv)
 		{ "engine", required_argument, NULL, 'e' },
 		{ "record", required_argument, NULL, 'R' },
 		{ "replay", required_argument, NULL, 'P' },
+		{ "iolog", required_argument, NULL, 'L' },
+		{ "write-iolog", required_argument, NULL, 'w' },
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "tamper", required_argument, NULL, 'T' },
 		{ "watchdog", required_argument, NULL, 'W' },
@@ -199,6 +211,12 @@ static int cmd_run(int argc, char **argv)
 		case 'P':
 			o.replay = optarg;
 			break;
+		case 'L':
+			o.iolog = optarg;
+			break;
+		case 'w':
+			o.write_iolog = optarg;
+			break;
 		case 'n':
 			repeat = strtoul(optarg, &end, 10);
 			if (*end || !repeat)
@@ -248,12 +266,16 @@ static int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (o.iolog && (o.replay || repeat)) {
+		msg("run: --iolog does not go with --replay or --repeat");
+		return EXIT_USAGE;
+	}
+	if (optind != argc - 1 && !(o.iolog && optind == argc)) {
 		msg("run: expected one WORKLOAD argument");
 		usage_run(stderr);
 		return EXIT_USAGE;
 	}
-	o.workload = argv[optind];
+	o.workload = optind < argc ? argv[optind] : NULL;
 	if (dry)
 		return run_dry(&o);
 	if (repeat)
@@ -314,10 +336,11 @@ static int cmd_aiostress(int argc, char **argv)
 		if (!strncmp(a, "--", 2) && strcmp(a, "--fallocate") &&
 		    strcmp(a, "--racing") && strcmp(a, "--truncate-after")) {
 			static const char *const witharg[] = {
-				"--out",      "--seed",	  "--scale",
-				"--engine",   "--record", "--replay",
-				"--repeat",   "--tamper", "--watchdog",
-				"--base-dir", "--inject"
+				"--out",	"--seed",   "--scale",
+				"--engine",	"--record", "--replay",
+				"--repeat",	"--tamper", "--watchdog",
+				"--base-dir",	"--inject", "--iolog",
+				"--write-iolog"
 			};
 
 			ro[nro++] = argv[i];
