@@ -97,7 +97,8 @@ struct conv_state {
 	struct cur *cur;
 	size_t ncur, curcap;
 	uint64_t serial;
-	struct ck_filelists conv; /* conversion events per file */
+	struct ck_filelists conv;   /* conversion events per file */
+	struct ck_filelists walloc; /* blocks allocated written, per file */
 	struct touched *tf;
 	unsigned ntf;
 	struct first_w *fw;
@@ -310,24 +311,23 @@ static bool take_kd(struct conv_state *s, const struct ck_op *op,
 	return true;
 }
 
-/* Did w's own map events map every block of [b0, b1] written? */
-static bool kw_all_written(const struct ck_kwrite *w, uint64_t b0, uint64_t b1)
+/*
+ * Did the kernel allocate every block of [b0, b1] of op's inode written
+ * (map exit with CREATE, NEW and not UNWRITTEN, any thread) while op was
+ * in flight?
+ */
+static bool alloc_written(struct conv_state *s, const struct ck_op *op,
+			  uint64_t b0, uint64_t b1)
 {
-	uint64_t b;
-	unsigned j;
+	uint64_t n = b1 - b0 + 1, i;
+	bool *cov = xcalloc(n, sizeof(bool)), all = true;
 
-	if (!w || !w->started || w->cached || w->any_unwritten || w->ext_full ||
-	    !w->next_ext)
-		return false;
-	for (b = b0; b <= b1; b++) {
-		for (j = 0; j < w->next_ext; j++)
-			if (b >= w->ext[j].lblk &&
-			    b < w->ext[j].lblk + w->ext[j].len)
-				break;
-		if (j == w->next_ext)
-			return false;
-	}
-	return true;
+	ck_xlist_cover(ck_filelist(&s->walloc, op->file), op->inode,
+		       op->t_submit, op->t_complete, b0, b1, cov);
+	for (i = 0; i < n && all; i++)
+		all = cov[i];
+	free(cov);
+	return all;
 }
 
 static void check_write(struct conv_state *s, struct ck_ctx *ctx,
@@ -338,7 +338,6 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	bool first = take_first(s, op->id);
 	bool *need, *conv, have_kd, own_io = true;
 	const struct ck_xent *lastc, *lastu = NULL;
-	const struct ck_kwrite *w = NULL;
 	uint64_t t0 = op->t_submit;
 	struct ck_xlist *cl;
 	struct ck_evidence *e;
@@ -370,7 +369,8 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 	}
 	if (!have_kd) {
 		/* no iomap DIO event: the submitting thread's ext4 mapping */
-		w = ck_kw_find(&s->kw, op->id);
+		const struct ck_kwrite *w = ck_kw_find(&s->kw, op->id);
+
 		if (w && w->started && w->any_unwritten) {
 			t0 = w->t_kbegin;
 			for (j = 0; j < w->next_ext; j++) {
@@ -406,14 +406,15 @@ static void check_write(struct conv_state *s, struct ck_ctx *ctx,
 		first = false;
 	}
 	/*
-	 * Without iomap events the fallback shows in the submitting thread's
-	 * own mapping: a DIO write inside i_size maps unwritten blocks, the
-	 * buffered write it fell back to (data=journal) allocates them
-	 * written. A thread that mapped every block of the op written did
-	 * no DIO there (seen on 6.1: data-journal-dio, the first writes done
-	 * before the first truncate "needed" a conversion that never comes).
+	 * Without iomap events the fallback shows in the allocation: a DIO
+	 * write inside i_size maps unwritten blocks, the buffered write it
+	 * fell back to (data=journal) allocates them written, in the
+	 * submitter or, for io_uring, in an io-wq worker. A first write whose
+	 * blocks were all allocated written while it was in flight did no
+	 * DIO there (seen on 6.1: data-journal-dio and a data=journal swarm
+	 * configuration "needed" a conversion that never comes).
 	 */
-	if (first && !have_kd && kw_all_written(w, b0, b1)) {
+	if (first && !have_kd && !lastu && alloc_written(s, op, b0, b1)) {
 		s->not_dio++;
 		first = false;
 	}
@@ -508,6 +509,18 @@ static void conv_event(void *st, struct ck_ctx *ctx, const struct ck_event *ev)
 		set_cur(s, ev->tid, k->serial);
 		return;
 	}
+	if (ck_id(ev) == EV_EXT4_MAP_BLOCKS_EXIT && ck_s(ev, FK_RET) > 0 &&
+	    ((uint32_t)ck_u(ev, FK_FLAGS) & K_GB_CREATE) &&
+	    (ck_u(ev, FK_MFLAGS) & K_MAP_NEW) &&
+	    !(ck_u(ev, FK_MFLAGS) & K_MAP_UNWRITTEN)) {
+		x.t = ev->t;
+		x.ino = ck_u(ev, FK_INO);
+		x.lblk = ck_u(ev, FK_LBLK);
+		x.len = MIN(ck_u(ev, FK_LEN), (uint64_t)ck_s(ev, FK_RET));
+		x.flags = (uint32_t)ck_u(ev, FK_FLAGS);
+		x.evid = (uint16_t)ck_id(ev);
+		ck_xlist_add(ck_filelist(&s->walloc, (unsigned)f), &x);
+	}
 	if (ck_conversion_extent(ev, &x)) {
 		ck_xlist_add(ck_filelist(&s->conv, (unsigned)f), &x);
 	} else if (ck_unwritten_map_extent(ev, &x)) {
@@ -592,6 +605,7 @@ static void conv_free(void *st)
 	unsigned i;
 
 	ck_filelists_free(&s->conv);
+	ck_filelists_free(&s->walloc);
 	ck_kw_free(&s->kw);
 	for (size_t j = 0; j < s->nkd; j++)
 		free(s->kd[j].unw);
