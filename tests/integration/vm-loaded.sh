@@ -17,7 +17,7 @@ stress-ng --cpu 2 --io 1 --hdd 1 --hdd-bytes 16m --temp-path /var/tmp \
 sp=\$!
 sleep 1
 kill -0 \$sp 2>/dev/null || exit 21
-bin/iorace run truncate-vs-dio --repeat $N --seed 200 --scale 0.01 \
+bin/iorace run truncate-vs-dio --repeat $N --seed 200 --scale 0.005 \
 	--no-progress --out "$R/runs" >"$R/run.log" 2>&1
 st=\$?
 kill \$sp
