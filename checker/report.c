@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "checker/checker.h"
+#include "checker/svg.h"
 #include "common/util.h"
 
 /* Finding classes the trace oracle can judge (and compares with online). */
@@ -439,30 +440,6 @@ int checker_merge_into_report(const char *report_path,
 	return ret ? -1 : 0;
 }
 
-static void xml_esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' ||
-			    *s == '\t')
-				fputc(*s, f);
-		}
-	}
-}
-
 static void evidence_text(FILE *f, const struct ck_inv_result *r, bool xml)
 {
 	unsigned i, j;
@@ -471,7 +448,7 @@ static void evidence_text(FILE *f, const struct ck_inv_result *r, bool xml)
 		const struct ck_evidence *e = &r->ev[i];
 
 		if (xml) {
-			xml_esc(f, e->what);
+			svg_esc(f, e->what);
 			fputc('\n', f);
 		} else {
 			fprintf(f, "    - %s\n", e->what);
@@ -479,7 +456,7 @@ static void evidence_text(FILE *f, const struct ck_inv_result *r, bool xml)
 		for (j = 0; j < e->ncite; j++) {
 			if (xml) {
 				fprintf(f, "  [%" PRIu64 "] ", e->cite[j].t);
-				xml_esc(f, e->cite[j].text);
+				svg_esc(f, e->cite[j].text);
 				fputc('\n', f);
 			} else {
 				fprintf(f, "        [%" PRIu64 "] %s\n",
@@ -527,18 +504,18 @@ int checker_write_junit(const char *path, const struct checker_result *res)
 			r->name);
 		if (r->status == CK_FAIL) {
 			fprintf(f, "      <failure message=\"");
-			xml_esc(f, r->note[0] ? r->note : "invariant failed");
+			svg_esc(f, r->note[0] ? r->note : "invariant failed");
 			fprintf(f, "\" type=\"fail\">");
 			evidence_text(f, r, true);
 			fprintf(f, "</failure>\n");
 		} else if (r->status != CK_PASS) {
 			fprintf(f, "      <skipped message=\"%s: ",
 				ck_status_name(r->status));
-			xml_esc(f, r->note);
+			svg_esc(f, r->note);
 			fprintf(f, "\"/>\n");
 		} else {
 			fprintf(f, "      <system-out>");
-			xml_esc(f, r->note);
+			svg_esc(f, r->note);
 			fprintf(f, "</system-out>\n");
 		}
 		fprintf(f, "    </testcase>\n");
