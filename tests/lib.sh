@@ -59,3 +59,25 @@ no_leftovers_of() {
 		fail "tracefs instance iorace-$pid left"
 	fi
 }
+
+# no_false_fail RUNS_DIR: every run-*/report.json of a correct kernel's
+# runs says pass or inconclusive and no invariant failed (the loaded-machine
+# tests); a missing report is a failure. KEEP=DIR keeps a failing run.
+no_false_fail() {
+	for d in "$1"/run-*; do
+		[ -f "$d/report.json" ] || { fail "$(basename "$d"): no report"; continue; }
+		v=$(jget "$d/report.json" .verdict)
+		case $v in
+		pass | inconclusive) ;;
+		*) fail "$(basename "$d"): verdict '$v'" ;;
+		esac
+		nf=$(jq '[(.invariants // {})[] | select(.status == "fail")] | length' \
+			"$d/report.json")
+		[ "$nf" = 0 ] || {
+			fail "$(basename "$d"): $nf failed invariants"
+			grep -E ' fail ' "$d/check.txt"
+			sed -n '/ (fail):$/,/^$/p' "$d/check.txt" | head -n 20
+			[ -n "${KEEP:-}" ] && cp -a "$d" "$KEEP/"
+		}
+	done
+}

@@ -31,20 +31,6 @@ case $st in
 0 | 3) pass "exit $st" ;;
 *) fail "exit $st" ;;
 esac
-# every run's exit agrees with its report, and none failed an invariant
-for d in "$T"/runs/run-*; do
-	v=$(jget "$d/report.json" .verdict)
-	case $v in
-	pass | inconclusive) ;;
-	*) fail "$(basename "$d"): verdict '$v'" ;;
-	esac
-	nf=$(jq '[(.invariants // {})[] | select(.status == "fail")] | length' \
-		"$d/report.json")
-	[ "$nf" = 0 ] || {
-		fail "$(basename "$d"): $nf failed invariants"
-		grep -E ' fail ' "$d/check.txt"
-		sed -n '/ (fail):$/,/^$/p' "$d/check.txt" | head -n 20
-		[ -n "${KEEP:-}" ] && cp -a "$d" "$KEEP/"
-	}
-done
+# every run's verdict agrees, and none failed an invariant
+no_false_fail "$T/runs"
 done_

@@ -38,18 +38,5 @@ J=$R/runs/repeat.json
 expect_eq "runs" "$(jget "$J" .total_runs)" "$N"
 expect_eq "runs with findings (false FAILs)" "$(jget "$J" .failed_runs)" 0
 echo "inconclusive runs: $(jget "$J" .inconclusive_runs) of $N"
-for d in "$R"/runs/run-*; do
-	[ -f "$d/report.json" ] || { fail "$(basename "$d"): no report"; continue; }
-	v=$(jget "$d/report.json" .verdict)
-	case $v in
-	pass | inconclusive) ;;
-	*) fail "$(basename "$d"): verdict '$v'" ;;
-	esac
-	nf=$(jq '[(.invariants // {})[] | select(.status == "fail")] | length' \
-		"$d/report.json")
-	[ "$nf" = 0 ] || {
-		fail "$(basename "$d"): $nf failed invariants"
-		grep -E ' fail ' "$d/check.txt"
-	}
-done
+no_false_fail "$R/runs"
 done_
