@@ -31,6 +31,12 @@
  * op_complete and cover exactly its returned bytes (res / 512 sectors).
  * Rebuild with stamp_fill()/poison_fill() (model/stamp.h); SC_TORN and
  * SC_GARBAGE sectors cannot be rebuilt bit-exactly: treat as that class.
+ *
+ * probe: outside the seq contract (no seq, no tid). trace_start() emits
+ * it on its own channel ("probe", flushed by a switch timer) after
+ * `lttng start` and waits to see its random nonce in the stream files
+ * before any seq-carrying event: proof that this process is recording.
+ * The checker ignores it.
  */
 #undef LTTNG_UST_TRACEPOINT_PROVIDER
 #define LTTNG_UST_TRACEPOINT_PROVIDER iorace
@@ -150,6 +156,11 @@ LTTNG_UST_TRACEPOINT_EVENT(
 		lttng_ust_field_integer(uint32_t, tid, tid)
 		lttng_ust_field_integer(uint64_t, id, id)
 		lttng_ust_field_integer(uint64_t, age_ns, age_ns)))
+LTTNG_UST_TRACEPOINT_EVENT(
+	iorace, probe,
+	LTTNG_UST_TP_ARGS(uint64_t, nonce),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, nonce, nonce)))
 // clang-format on
 
 #endif /* IORACE_TP_H */

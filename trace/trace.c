@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -594,6 +596,125 @@ static void lttng_home_set(void)
 	setenv("LTTNG_HOME", dir, 1);
 }
 
+/*
+ * Pre-flight: `lttng start` returning does not prove that this process
+ * records. Under load the daemon's "start session" to the app can time
+ * out, and every thread's first events are then lost (measured: 2 of 9
+ * runs under TCG, "UST app start session failed. Communication time
+ * out"). So emit iorace:probe with a random nonce on the "probe" channel,
+ * whose switch timer pushes it to the stream files, and wait to find the
+ * nonce there before any seq-carrying event. Not seen in time: stop,
+ * start again, probe again, until the deadline.
+ */
+#define PROBE_SWITCH_US "50000"
+#define PROBE_WAIT_NS	(10 * NSEC_PER_SEC) /* one attempt */
+
+static bool file_has(const char *path, size_t size, const unsigned char *key)
+{
+	char *buf = malloc(size);
+	size_t n = 0;
+	ssize_t k = 1;
+	bool found;
+	int fd;
+
+	if (!buf)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	while (fd >= 0 && n < size &&
+	       ((k = read(fd, buf + n, size - n)) > 0 ||
+		(k < 0 && errno == EINTR)))
+		n += k > 0 ? (size_t)k : 0;
+	if (fd >= 0)
+		close(fd);
+	found = memmem(buf, n, key, 8) != NULL;
+	free(buf);
+	return found;
+}
+
+/* probe_* stream files under dir (recursively) hold the 8 bytes? */
+static bool probe_found(const char *dir, const unsigned char *key, int depth)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (depth > 8 || !(d = opendir(dir)))
+		return false;
+	while (!found && (de = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat sb;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+			    (int)sizeof(path) ||
+		    lstat(path, &sb))
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			found = probe_found(path, key, depth + 1);
+		} else if (S_ISREG(sb.st_mode) &&
+			   !strncmp(de->d_name, "probe_", 6) &&
+			   sb.st_size > 0 && sb.st_size < (64 << 20)) {
+			found = file_has(path, (size_t)sb.st_size, key);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static uint64_t probe_deadline_ns(void)
+{
+	const char *e = getenv("IORACE_TRACE_PROBE_TIMEOUT");
+	char *end;
+	double sec = e ? strtod(e, &end) : 0;
+
+	if (!e || end == e || *end || !(sec > 0) || sec > 3600)
+		sec = 120;
+	return (uint64_t)(sec * NSEC_PER_SEC);
+}
+
+static int ust_probe(void)
+{
+	uint64_t t0 = now_ns(), deadline = t0 + probe_deadline_ns();
+	/* test hook: a process whose probes never arrive */
+	bool drop = getenv("IORACE_TRACE_PROBE_DROP") != NULL;
+
+	for (unsigned attempt = 1;; attempt++) {
+		uint64_t nonce, t_try = now_ns();
+		unsigned char key[8];
+
+		if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
+			nonce = t_try ^ ((uint64_t)getpid() << 32);
+		memcpy(key, &nonce, sizeof(key)); /* CTF: native order */
+		if (!drop)
+			lttng_ust_tracepoint(iorace, probe, nonce);
+		while (now_ns() - t_try < PROBE_WAIT_NS &&
+		       now_ns() < deadline) {
+			if (probe_found(st.trace_dir, key, 0)) {
+				msg("trace pre-flight: recording (probe seen "
+				    "after %.2f s, attempt %u)",
+				    (double)(now_ns() - t0) / NSEC_PER_SEC,
+				    attempt);
+				return 0;
+			}
+			sleep_ns(20 * NSEC_PER_MSEC);
+		}
+		if (now_ns() >= deadline)
+			break;
+		msg("trace pre-flight: probe %u not recorded after %.1f s: "
+		    "restarting the session",
+		    attempt, (double)(now_ns() - t_try) / NSEC_PER_SEC);
+		if (lttng("stop", st.name, NULL) ||
+		    lttng("start", st.name, NULL))
+			return -1;
+	}
+	msg("trace pre-flight: iorace's probe event never reached the trace "
+	    "in %.0f s: this process is not recording (see %s/lttng-sessiond"
+	    ".log; --no-trace runs without a trace)",
+	    (double)(now_ns() - t0) / NSEC_PER_SEC, st.trace_dir);
+	return -1;
+}
+
 static int ust_start(void)
 {
 	char out[PATH_MAX + 16], filter[64];
@@ -622,7 +743,15 @@ static int ust_start(void)
 		  "--blocking-timeout=inf", "--subbuf-size=512K",
 		  "--num-subbuf=16", "iorace", NULL) ||
 	    lttng("enable-event", "--userspace", "--session", st.name,
-		  "--channel=iorace", "--filter", filter, "iorace:*", NULL) ||
+		  "--channel=iorace", "--filter", filter, "--exclude",
+		  "iorace:probe", "iorace:*", NULL) ||
+	    lttng("enable-channel", "--userspace", "--session", st.name,
+		  "--blocking-timeout=inf", "--subbuf-size=4K",
+		  "--num-subbuf=4", "--switch-timer=" PROBE_SWITCH_US, "probe",
+		  NULL) ||
+	    lttng("enable-event", "--userspace", "--session", st.name,
+		  "--channel=probe", "--filter", filter, "iorace:probe",
+		  NULL) ||
 	    lttng("add-context", "--userspace", "--session", st.name,
 		  "--channel=iorace", "--type=vpid", "--type=vtid", NULL))
 		return -1;
@@ -630,10 +759,10 @@ static int ust_start(void)
 		return -1;
 	if (wait_registered())
 		return -1;
-	/* Start the epoch before the session so seq begins at 0. */
-	atomic_fetch_add(&ust_epoch, 1);
-	if (lttng("start", st.name, NULL))
+	if (lttng("start", st.name, NULL) || ust_probe())
 		return -1;
+	/* A new epoch before the first seq-carrying event: seq begins at 0. */
+	atomic_fetch_add(&ust_epoch, 1);
 	atomic_store(&ust_on, true);
 	return 0;
 }
