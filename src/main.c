@@ -168,19 +168,13 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct run_opts o = {
-		.seed = 1,
-		.scale = 1.0,
-		.trace = true,
-		.progress = isatty(2),
-		.check = checker_judge_run,
-		.html_samples = checker_write_html_samples,
-	};
+	struct run_opts o;
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	bool dry = false;
 	char *end;
 	int c;
 
+	checker_run_opts_init(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:s:S:e:i:vh", lo, NULL)) != -1) {
 		switch (c) {
