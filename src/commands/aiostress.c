@@ -50,6 +50,8 @@ int cmd_aiostress(int argc, char **argv)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage_aiostress(stdout);
+			free(as);
+			free(ro);
 			return 0;
 		}
 		if (!strncmp(a, "--", 2) && strcmp(a, "--fallocate") &&
@@ -80,12 +82,20 @@ int cmd_aiostress(int argc, char **argv)
 	fputs(notes, stderr);
 	if (!mkdtemp(dir)) {
 		msg("mkdtemp: cannot create %s", dir);
+		free(text);
+		free(ro);
 		return EXIT_USAGE;
 	}
 	snprintf(path, sizeof(path), "%s/aio-stress.job", dir);
 	f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0) {
 		msg("cannot write %s", path);
+		if (f)
+			fclose(f);
+		unlink(path);
+		rmdir(dir);
+		free(text);
+		free(ro);
 		return EXIT_USAGE;
 	}
 	fclose(f);
