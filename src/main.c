@@ -64,7 +64,9 @@ static void usage_main(FILE *f)
 		"\n"
 		"`iorace COMMAND --help` for a command's options.\n"
 		"Exit status: 0 no findings, 1 findings, 2 bad usage or input,\n"
-		"77 cannot run here (not root, no loop device, no tracing).\n");
+		"3 inconclusive (the trace lost events: it can neither pass nor\n"
+		"fail the kernel), 77 cannot run here (not root, no loop device,\n"
+		"no tracing).\n");
 }
 
 static int cmd_help(int argc, char **argv)
