@@ -10,7 +10,7 @@ LDLIBS += -laio -luring -ljson-c -lpthread -lm -lbabeltrace2 \
 # Library code: everything except the CLI entry point.
 LIB_SRC := $(sort $(wildcard common/*.c model/*.c replay/*.c injectors/*.c \
 	trace/*.c checker/*.c))
-MAIN_SRC := src/main.c $(filter-out src/main.c,$(wildcard src/*.c))
+MAIN_SRC := src/main.c $(filter-out src/main.c,$(wildcard src/*.c src/commands/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 BUILD := build

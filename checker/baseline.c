@@ -820,14 +820,7 @@ int baseline_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct run_opts o = {
-		.seed = 1,
-		.scale = 1.0,
-		.trace = true,
-		.progress = isatty(2),
-		.check = checker_judge_run,
-		.html_samples = checker_write_html_samples,
-	};
+	struct run_opts o;
 	unsigned long repeat = 10;
 	struct bl_summary s;
 	char err[512], path[4200], why[256], *end, *w;
@@ -835,6 +828,7 @@ int baseline_main(int argc, char **argv)
 	time_t now;
 	int c, st;
 
+	checker_run_opts_init(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:n:s:S:e:i:vh", lo, NULL)) !=
 	       -1) {

@@ -407,6 +407,14 @@ uint64_t ck_percentile(const uint64_t *sorted, size_t n, double pct);
  */
 int checker_judge_run(const char *run_dir, int status);
 
+struct run_opts;
+
+/*
+ * run_opts_init() plus the checker's hooks: .check = checker_judge_run,
+ * .html_samples = checker_write_html_samples (`iorace run`, `baseline`).
+ */
+void checker_run_opts_init(struct run_opts *o);
+
 /* `iorace check` and `iorace compare`. */
 int checker_main(int argc, char **argv);
 int compare_main(int argc, char **argv);

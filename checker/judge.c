@@ -11,6 +11,13 @@
 #include "common/util.h"
 #include "replay/run.h"
 
+void checker_run_opts_init(struct run_opts *o)
+{
+	run_opts_init(o);
+	o->check = checker_judge_run;
+	o->html_samples = checker_write_html_samples;
+}
+
 /*
  * Decide again from the trace alone (iorace check, in-process): merge the
  * invariants and trace latencies into report.json, write junit.xml and

@@ -34,6 +34,16 @@
 
 #define WATCHDOG_TICK_NS (250 * NSEC_PER_MSEC)
 
+void run_opts_init(struct run_opts *o)
+{
+	*o = (struct run_opts){
+		.seed = 1,
+		.scale = 1.0,
+		.trace = true,
+		.progress = isatty(2),
+	};
+}
+
 int tamper_parse(const char *s, unsigned *out)
 {
 	static const char *const names[] = { "poison", "foreign", "zeros",

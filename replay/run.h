@@ -51,6 +51,13 @@ struct run_opts {
 			    const uint64_t *const *v, const size_t *n);
 };
 
+/*
+ * The defaults of `iorace run` and `baseline`: seed 1, scale 1, traced,
+ * a progress line when stderr is a terminal, no check hooks (the checker
+ * adds them: checker_run_opts_init()).
+ */
+void run_opts_init(struct run_opts *o);
+
 /* Parse a --tamper list ("poison,torn", "all"); -1 on a bad name. */
 int tamper_parse(const char *s, unsigned *out);
 

@@ -452,6 +452,7 @@ int shrink_main(int argc, char **argv)
 		}
 		case 'h':
 			usage_shrink(stdout);
+			free(pass);
 			return 0;
 		default:
 			goto usage;
@@ -632,5 +633,6 @@ int shrink_main(int argc, char **argv)
 	return EXIT_CLEAN;
 usage:
 	usage_shrink(stderr);
+	free(pass);
 	return EXIT_USAGE;
 }

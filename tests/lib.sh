@@ -16,6 +16,13 @@ pass() {
 	echo "ok: $*"
 }
 
+# subcommands: the names of the rows of commands[] in src/main.c (one
+# `{ "NAME",` a row), one a line: what `iorace --help` must list.
+subcommands() {
+	sed -n '/^static const struct cmd commands\[\] = {$/,/^};$/s/^[[:space:]]*{ "\([^"]*\)",.*/\1/p' \
+		"$TOP/src/main.c"
+}
+
 # expect_eq WHAT GOT WANT
 expect_eq() {
 	if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi

@@ -1,8 +1,8 @@
 #!/bin/sh
 # CLI contract: --help everywhere, exit 2 with file:line on bad input.
 . "$(dirname "$0")/../lib.sh"
-for c in list run baseline check compare shrink; do
-	out=$("$IORACE" $c --help 2>&1)
+for c in $(subcommands); do
+	out=$("$IORACE" "$c" --help 2>&1)
 	expect_eq "$c --help exit" "$?" 0
 	case "$out" in *usage:*) pass "$c --help shows usage" ;; *) fail "$c --help: no usage" ;; esac
 done
