@@ -2,14 +2,15 @@
 /*
  * ust_micro: cost per event of iorace's UST trace layer, for bench/ust-micro.
  *
- *   ust_micro [-n EVENTS] [-r REPS] [-t THREADS] RUN_DIR
+ *   ust_micro [-n EVENTS] [-r REPS] [-t THREADS] [-s] RUN_DIR
  *
  * Emits EVENTS op_submit/op_complete pairs' worth of events (half each)
  * through tr_op_submit() and tr_op_complete(), in a tight loop split over
  * THREADS threads, REPS times with tracing off (the floor: the tr_* calls
  * while not started), then REPS times into a UST session that trace_start()
  * opens exactly as iorace run does (blocking channel, re-executed with
- * LTTNG_UST_ALLOW_BLOCKING=1). Prints key value lines:
+ * LTTNG_UST_ALLOW_BLOCKING=1); -s skips the floor (for instruction counts
+ * under callgrind, collected in worker_main). Prints key value lines:
  *   off_ns / ust_ns           median wall ns per event (CLOCK_MONOTONIC)
  *   off_cpu_ns / ust_cpu_ns   median emitting threads' CPU ns per event
  *                             (CLOCK_THREAD_CPUTIME_ID: less load-bound)
@@ -21,6 +22,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,10 +179,11 @@ int main(int argc, char **argv)
 	double wall[MAX_REPS], cpu[MAX_REPS];
 	unsigned long long c0, c1;
 	long hz = sysconf(_SC_CLK_TCK);
+	bool floor = true;
 	int opt;
 
 	trace_reexec_for_blocking(argv);
-	while ((opt = getopt(argc, argv, "n:r:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:t:s")) != -1) {
 		switch (opt) {
 		case 'n':
 			events = strtoull(optarg, NULL, 0);
@@ -190,6 +193,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			nthreads = (unsigned)strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			floor = false;
 			break;
 		default:
 			goto usage;
@@ -201,11 +207,12 @@ int main(int argc, char **argv)
 	/* whole pairs per thread */
 	events -= events % (2 * nthreads);
 
-	for (unsigned r = 0; r < reps; r++)
+	for (unsigned r = 0; floor && r < reps; r++)
 		if (rep(nthreads, events, 0, &wall[r], &cpu[r]))
 			return 1;
-	printf("off_ns %.2f\noff_cpu_ns %.2f\n", median(wall, reps),
-	       median(cpu, reps));
+	if (floor)
+		printf("off_ns %.2f\noff_cpu_ns %.2f\n", median(wall, reps),
+		       median(cpu, reps));
 
 	struct trace_opts o = { .run_dir = argv[optind], .ust = true };
 
@@ -228,6 +235,7 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr,
-		"usage: ust_micro [-n EVENTS] [-r REPS] [-t THREADS] RUN_DIR\n");
+		"usage: ust_micro [-n EVENTS] [-r REPS] [-t THREADS] [-s] "
+		"RUN_DIR\n");
 	return 2;
 }
