@@ -622,9 +622,7 @@ static int ust_start(void)
 		  "--blocking-timeout=inf", "--subbuf-size=512K",
 		  "--num-subbuf=16", "iorace", NULL) ||
 	    lttng("enable-event", "--userspace", "--session", st.name,
-		  "--channel=iorace", "--filter", filter, "iorace:*", NULL) ||
-	    lttng("add-context", "--userspace", "--session", st.name,
-		  "--channel=iorace", "--type=vpid", "--type=vtid", NULL))
+		  "--channel=iorace", "--filter", filter, "iorace:*", NULL))
 		return -1;
 	if (st.lttng_kernel && lttng_kernel_events())
 		return -1;
