@@ -17,6 +17,10 @@
  *   consumerd_ns              lttng-consumerd utime+stime over all traced
  *                             repetitions (until it went idle) per event
  *   emitted                   events emitted while tracing (REPS * EVENTS)
+ *   vcsw / ivcsw              the emitting threads' voluntary (waits: a
+ *                             full channel blocks them) and involuntary
+ *                             (preempted: load) context switches, summed
+ *                             over the traced repetitions
  * The trace stays in RUN_DIR/trace, for counting what was recorded.
  */
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +47,7 @@ struct worker {
 	uint64_t base, n;
 	uint64_t t0, t1;     /* CLOCK_MONOTONIC around the loop */
 	uint64_t cpu0, cpu1; /* CLOCK_THREAD_CPUTIME_ID around the loop */
+	long vcsw, ivcsw;    /* context switches in the loop */
 };
 
 static uint64_t clock_ns(clockid_t c)
@@ -67,15 +73,22 @@ static void emit(uint64_t base, uint64_t n)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
+	struct rusage ru0, ru1;
 
 	pthread_barrier_wait(w->go);
+	getrusage(RUSAGE_THREAD, &ru0);
 	w->t0 = clock_ns(CLOCK_MONOTONIC);
 	w->cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	emit(w->base, w->n);
 	w->cpu1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	w->t1 = clock_ns(CLOCK_MONOTONIC);
+	getrusage(RUSAGE_THREAD, &ru1);
+	w->vcsw = ru1.ru_nvcsw - ru0.ru_nvcsw;
+	w->ivcsw = ru1.ru_nivcsw - ru0.ru_nivcsw;
 	return NULL;
 }
+
+static long vcsw, ivcsw; /* summed over repetitions */
 
 /* One repetition: wall and CPU ns per event into *wall, *cpu. */
 static int rep(unsigned nthreads, uint64_t events, uint64_t base, double *wall,
@@ -100,6 +113,8 @@ static int rep(unsigned nthreads, uint64_t events, uint64_t base, double *wall,
 		t0 = w[i].t0 < t0 ? w[i].t0 : t0;
 		t1 = w[i].t1 > t1 ? w[i].t1 : t1;
 		c += w[i].cpu1 - w[i].cpu0;
+		vcsw += w[i].vcsw;
+		ivcsw += w[i].ivcsw;
 	}
 	pthread_barrier_destroy(&go);
 	*wall = (double)(t1 - t0) / (double)events;
@@ -219,6 +234,7 @@ int main(int argc, char **argv)
 	if (trace_start(&o))
 		return 1;
 	c0 = consumerd_ticks();
+	vcsw = ivcsw = 0;
 	for (unsigned r = 0; r < reps; r++)
 		if (rep(nthreads, events, (uint64_t)r * events, &wall[r],
 			&cpu[r])) {
@@ -232,6 +248,7 @@ int main(int argc, char **argv)
 	printf("consumerd_ns %.2f\n",
 	       (double)(c1 - c0) * 1e9 / (double)hz / ((double)events * reps));
 	printf("emitted %llu\n", (unsigned long long)events * reps);
+	printf("vcsw %ld\nivcsw %ld\n", vcsw, ivcsw);
 	return 0;
 usage:
 	fprintf(stderr,
