@@ -71,7 +71,12 @@ SCALE ?= 0.05
 run: bin/iorace
 	bin/iorace run $(WORKLOAD) --scale $(SCALE) --out results/$(WORKLOAD)-$$(date +%s)
 
-bench: bin/iorace
+# bench/ust-micro's program: UST cost per event through the trace layer
+UST_MICRO := $(BUILD)/bench/ust-micro
+$(UST_MICRO): $(BUILD)/bench/ust_micro.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: bin/iorace $(UST_MICRO)
 	bench/run
 
 deps:
