@@ -46,4 +46,25 @@ bad "compare p99 INT64_MIN" "not a finite number" compare "$T/b.json" \
 bad "compare p99 NaN" "not a finite number" compare "$T/b.json" \
 	"$T/nan.json"
 bad "compare /dev/zero" "not a regular file" compare "$T/b.json" /dev/zero
+# an empty kernel stream file (a cut trace) is bad input naming the file:
+# src.ctf.fs skipped it silently and the check judged what was left
+emit=$T/emit-fixture
+(cd "$TOP" && make -s build/common/util.o build/trace/trace.o \
+	build/trace/kernel.o build/trace/kevents.o build/trace/ctf_writer.o \
+	build/trace/iorace_tp.o) || fail "build trace objects"
+cc -std=gnu11 -D_GNU_SOURCE -I"$TOP" -I/usr/include/tracefs \
+	-I/usr/include/traceevent -pthread -o "$emit" \
+	"$TOP/tests/fixtures/emit-fixture.c" "$TOP/build/common/util.o" \
+	"$TOP/build/trace/trace.o" "$TOP/build/trace/kernel.o" \
+	"$TOP/build/trace/kevents.o" "$TOP/build/trace/ctf_writer.o" \
+	"$TOP/build/trace/iorace_tp.o" -llttng-ust -ldl -ltracefs \
+	-ltraceevent -lm -lbabeltrace2 || fail "build emit-fixture"
+printf '%s\n' 'jbd2_start_commit t=1ms cpu=0 dev=7340032 transaction=1' \
+	'jbd2_end_commit t=2ms cpu=1 dev=7340032 transaction=1' |
+	timeout 60 "$emit" --no-ust "$T/cut" >/dev/null 2>&1 ||
+	fail "emit-fixture --no-ust"
+: >"$T/cut/trace/kernel/stream_1"
+bad "check empty kernel stream" "trace/kernel/stream_1: empty CTF stream" \
+	check "$T/cut"
+
 done_
