@@ -46,6 +46,22 @@ bad "compare p99 INT64_MIN" "not a finite number" compare "$T/b.json" \
 bad "compare p99 NaN" "not a finite number" compare "$T/b.json" \
 	"$T/nan.json"
 bad "compare /dev/zero" "not a regular file" compare "$T/b.json" /dev/zero
+# op log reads and writes the executor cannot do: len 2^44 aborted in
+# malloc, off=1 len=3 made a false finding; bad inject lines lacked a line
+oplog() {
+	printf '# iorace oplog v1 workload=seed-truncate-dio seed=1\n%s\n' \
+		"$1" >"$T/bad.oplog"
+}
+oplog 'op 1 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=17592186044416 flags=direct at=0'
+bad "oplog len 2^44" "bad.oplog:2: op 1: write off=0 len=17592186044416" \
+	run seed-truncate-dio --no-trace --replay "$T/bad.oplog" --out "$T/o"
+oplog 'op 1 job=0 ctx=0 stage=0 kind=write file=0 off=1 len=3 flags=direct at=0'
+bad "oplog off=1 len=3" "bad.oplog:2: op 1: write off=1 len=3" \
+	run seed-truncate-dio --no-trace --replay "$T/bad.oplog" --out "$T/o"
+oplog 'inject delay=before:submit,1ms,every=-1'
+bad "oplog inject every=-1" "bad.oplog:2: inject delay=" \
+	run seed-truncate-dio --no-trace --replay "$T/bad.oplog" --out "$T/o"
+
 # an empty kernel stream file (a cut trace) is bad input naming the file:
 # src.ctf.fs skipped it silently and the check judged what was left
 emit=$T/emit-fixture
