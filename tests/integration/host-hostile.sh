@@ -62,6 +62,23 @@ oplog 'inject delay=before:submit,1ms,every=-1'
 bad "oplog inject every=-1" "bad.oplog:2: inject delay=" \
 	run seed-truncate-dio --no-trace --replay "$T/bad.oplog" --out "$T/o"
 
+# quadratic time (fixed by dcff75e and bd82f9a, no test then): 100000
+# sections took 62 s to plan, a 200000-key compare a linear scan per key
+awk 'BEGIN { for (i = 0; i < 100000; i++)
+	printf "[j%d]\ntype=truncate\ncount=1\n", i }' >"$T/many.job"
+timeout 30 "$IORACE" run "$T/many.job" --dry-run >/dev/null 2>&1
+expect_eq "100000 sections plan in 30 s, exit" "$?" 0
+for f in a b; do
+	awk -v f=$f 'BEGIN { printf "{\"latency\":{"
+		for (i = 0; i < 200000; i++) {
+			k = f == "a" ? i : 199999 - i
+			printf "%s\"k%d\":{\"n\":1000,\"p99_ns\":100000}", i ? "," : "", k
+		}
+		print "}}" }' >"$T/keys-$f.json"
+done
+timeout 30 "$IORACE" compare "$T/keys-a.json" "$T/keys-b.json" >/dev/null 2>&1
+expect_eq "compare of 200000 latency keys in 30 s, exit" "$?" 0
+
 # an empty kernel stream file (a cut trace) is bad input naming the file:
 # src.ctf.fs skipped it silently and the check judged what was left
 emit=$T/emit-fixture
