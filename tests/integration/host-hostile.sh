@@ -46,6 +46,18 @@ bad "compare p99 INT64_MIN" "not a finite number" compare "$T/b.json" \
 bad "compare p99 NaN" "not a finite number" compare "$T/b.json" \
 	"$T/nan.json"
 bad "compare /dev/zero" "not a regular file" compare "$T/b.json" /dev/zero
+# injector numbers are strictly unsigned (%u took "-1"), and dm_flakey's
+# feature text is never cut behind its word count (fixed by cfd1ebf, covered
+# only by test_inject until now)
+bad "fail_request INTERVAL -1" "fail_request=1,-1,1: PROBABILITY" \
+	run seed-truncate-dio --dry-run --inject fail_request=1,-1,1
+bad "corrupt_bio_byte NTH -1" "corrupt_bio_byte:-1:w:1:0: expected" \
+	run seed-truncate-dio --dry-run \
+	--inject dm_flakey=1,1,corrupt_bio_byte:-1:w:1:0
+feats=$(printf ',error_writes%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17)
+bad "dm_flakey features > 199 bytes" "dm_flakey: features longer than" \
+	run seed-truncate-dio --dry-run --inject "dm_flakey=1,1$feats"
+
 # op log reads and writes the executor cannot do: len 2^44 aborted in
 # malloc, off=1 len=3 made a false finding; bad inject lines lacked a line
 oplog() {
