@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -179,6 +180,7 @@ static int cmd_run(int argc, char **argv)
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	bool dry = false;
 	char *end;
+	uint64_t v;
 	int c;
 
 	optind = 1;
@@ -218,9 +220,10 @@ static int cmd_run(int argc, char **argv)
 			o.write_iolog = optarg;
 			break;
 		case 'n':
-			repeat = strtoul(optarg, &end, 10);
-			if (*end || !repeat)
+			/* strtoul took "-1" as ULONG_MAX runs */
+			if (parse_u64(optarg, UINT_MAX, &v) || !v)
 				goto bad;
+			repeat = (unsigned long)v;
 			break;
 		case 'T':
 			if (tamper_parse(optarg, &o.tamper) < 0)

@@ -58,6 +58,14 @@ feats=$(printf ',error_writes%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17)
 bad "dm_flakey features > 199 bytes" "dm_flakey: features longer than" \
 	run seed-truncate-dio --dry-run --inject "dm_flakey=1,1$feats"
 
+# strtoul took "-1" as 2^64 - 1 (then cut to unsigned)
+bad "--repeat -1" "bad value for --repeat" run seed-truncate-dio --dry-run \
+	--repeat -1
+bad "shrink --max-tries -1" "usage: iorace shrink" shrink "$T/none" \
+	--max-tries -1
+bad "shrink --timeout -1" "usage: iorace shrink" shrink "$T/none" \
+	--timeout -1
+
 # op log reads and writes the executor cannot do: len 2^44 aborted in
 # malloc, off=1 len=3 made a false finding; bad inject lines lacked a line
 oplog() {
