@@ -367,7 +367,8 @@ static void find_metadata(const char *dir, struct dirlist *dl, int depth)
 /*
  * The kernel trace is iorace's own (trace/ctf_writer.c), which creates a
  * stream file with its first event: an empty one was cut, and src.ctf.fs
- * skips it silently, so its events would be missing from the check.
+ * skips it silently, so its events would be missing from the check. An
+ * empty metadata file only made src.ctf.fs fail without naming it.
  */
 static int check_kernel_streams(const char *dir, char *err, size_t errlen)
 {
@@ -383,13 +384,15 @@ static int check_kernel_streams(const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "metadata"))
+		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (!lstat(path, &sb) && S_ISREG(sb.st_mode) && !sb.st_size) {
-			snprintf(err, errlen,
-				 "%s: empty CTF stream file (a cut trace)",
-				 path);
+			snprintf(err, errlen, "%s: empty CTF %s (a cut trace)",
+				 path,
+				 strcmp(de->d_name, "metadata") ?
+					 "stream file" :
+					 "metadata");
 			ret = -1;
 			break;
 		}

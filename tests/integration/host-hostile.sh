@@ -119,5 +119,8 @@ printf '%s\n' 'jbd2_start_commit t=1ms cpu=0 dev=7340032 transaction=1' \
 : >"$T/cut/trace/kernel/stream_1"
 bad "check empty kernel stream" "trace/kernel/stream_1: empty CTF stream" \
 	check "$T/cut"
+: >"$T/cut/trace/kernel/metadata"
+bad "check empty kernel metadata" "trace/kernel/metadata: empty CTF metadata" \
+	check "$T/cut"
 
 done_
