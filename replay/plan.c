@@ -558,6 +558,12 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 			    "(16 TiB)",
 			    (unsigned long long)op->id,
 			    (unsigned long long)WL_MAX_BYTES);
+	/* the stage start + at wrapped: the op ran at once */
+	if (op->at_ns > WL_MAX_AT_NS)
+		return rerr(r, "op %llu: at=%llu beyond %llu ns (7 days)",
+			    (unsigned long long)op->id,
+			    (unsigned long long)op->at_ns,
+			    (unsigned long long)WL_MAX_AT_NS);
 	/* the executor allocates a buffer of len and judges whole sectors:
 	 * len 2^44 aborted in malloc, off=1 len=3 made a bogus finding */
 	if ((op->kind == OP_WRITE || op->kind == OP_READ) &&

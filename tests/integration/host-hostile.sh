@@ -66,6 +66,20 @@ bad "shrink --max-tries -1" "usage: iorace shrink" shrink "$T/none" \
 bad "shrink --timeout -1" "usage: iorace shrink" shrink "$T/none" \
 	--timeout -1
 
+# racing op times wrapped: 300000d is 2.6e22 ns, (count - 1) * interval
+# past 2^64, an op log's at= plus the stage start
+printf '[t]\ntype=truncate\ncount=3\nstart_delay=300000d\n' >"$T/d.job"
+bad "start_delay 300000d" "start_delay: bad value '300000d'" \
+	run "$T/d.job" --dry-run
+printf '[t]\ntype=truncate\ncount=3\ninterval=106752d\n' >"$T/i.job"
+bad "2 x interval 106752d" "job [t]: start_delay + (count - 1) * interval" \
+	run "$T/i.job" --dry-run
+printf '# iorace oplog v1 workload=seed-truncate-dio seed=1\n%s\n' \
+	'op 1 job=0 ctx=0 stage=0 kind=truncate file=0 off=0 len=0 flags=0 at=18446744073709551615' \
+	>"$T/at.oplog"
+bad "oplog at=2^64-1" "at.oplog:2: op 1: at=18446744073709551615 beyond" \
+	run seed-truncate-dio --no-trace --replay "$T/at.oplog" --out "$T/o"
+
 # op log reads and writes the executor cannot do: len 2^44 aborted in
 # malloc, off=1 len=3 made a false finding; bad inject lines lacked a line
 oplog() {
