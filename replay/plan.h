@@ -11,10 +11,10 @@
  * start) for racing ops, 0 for I/O ops; flags is a '|' list of
  * direct,dsync,keep_size or 0; off + len and grow are at most 16 TiB, a
  * read's or write's off and len multiples of 512, len 512 to 64 MiB (bs='s
- * range). A recorded log lists the ops that were executed,
- * in id order. `inject KEY=VALUE` lines (injectors/inject.h) carry the run's
- * injections (delay points), so a replay re-applies them; they are kept in
- * inject[].
+ * range), at at most WL_MAX_AT_NS (7 days). A recorded log lists the ops
+ * that were executed, in id order. `inject KEY=VALUE` lines
+ * (injectors/inject.h) carry the run's injections (delay points), so a
+ * replay re-applies them; they are kept in inject[].
  */
 #ifndef IORACE_PLAN_H
 #define IORACE_PLAN_H
