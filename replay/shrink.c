@@ -447,9 +447,12 @@ int shrink_main(int argc, char **argv)
 
 			while (lo[li].val != c)
 				li++;
-			if (asprintf(&pass[npass++], "--%s", lo[li].name) < 0)
+			if (asprintf(&pass[npass], "--%s", lo[li].name) < 0) {
+				pass[npass] = NULL;
 				goto usage;
-			pass[npass++] = optarg;
+			}
+			pass[npass + 1] = optarg;
+			npass += 2;
 			break;
 		}
 		case 'h':
@@ -633,6 +636,10 @@ int shrink_main(int argc, char **argv)
 	json_object_put(rep);
 	return EXIT_CLEAN;
 usage:
+	/* the run options collected so far (LeakSanitizer made it exit 1) */
+	for (int i = 0; i <= npass; i += 2)
+		free(pass[i]);
+	free(pass);
 	usage_shrink(stderr);
 	return EXIT_USAGE;
 }
