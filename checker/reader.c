@@ -364,6 +364,43 @@ static void find_metadata(const char *dir, struct dirlist *dl, int depth)
 	closedir(d);
 }
 
+/*
+ * The kernel trace is iorace's own (trace/ctf_writer.c), which creates a
+ * stream file with its first event: an empty one was cut, and src.ctf.fs
+ * skips it silently, so its events would be missing from the check. An
+ * empty metadata file only made src.ctf.fs fail without naming it.
+ */
+static int check_kernel_streams(const char *dir, char *err, size_t errlen)
+{
+	struct dirent *de;
+	char path[4096];
+	struct stat sb;
+	int ret = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!lstat(path, &sb) && S_ISREG(sb.st_mode) && !sb.st_size) {
+			snprintf(err, errlen, "%s: empty CTF %s (a cut trace)",
+				 path,
+				 strcmp(de->d_name, "metadata") ?
+					 "stream file" :
+					 "metadata");
+			ret = -1;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
 static int cmpstr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -406,6 +443,10 @@ int ck_read_trace(const char *dir, struct ck_classes *cc, ck_event_fn fn,
 	}
 	qsort(dl.v, dl.n, sizeof(*dl.v), cmpstr);
 	st->ntraces = (unsigned)dl.n;
+	for (i = 0; i < dl.n; i++)
+		if (strstr(dl.v[i], "/kernel") &&
+		    check_kernel_streams(dl.v[i], err, errlen))
+			goto out;
 	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, BT_TRUE,
 			   &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
 	    bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,

@@ -328,7 +328,7 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 			w = snprintf(feat + fl, sizeof(feat) - fl, " %s", tok);
 			nargs++;
 		} else if (!strncmp(tok, "corrupt_bio_byte:", 17)) {
-			char *f[4], *fsave = NULL, *ft = tok + 17;
+			char *f[4], *fsave = NULL, *ft = tok + 17, given[256];
 			uint64_t nth = 0, value = 0, flags = 0;
 			unsigned nf = 0;
 			char dir = 0;
@@ -337,6 +337,8 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 			bool shape = !strstr(tok + 17, "::") &&
 				     tok[strlen(tok) - 1] != ':';
 
+			/* the feature as given: strtok_r cuts tok */
+			snprintf(given, sizeof(given), "%s", tok);
 			while (nf < 4 && (f[nf] = strtok_r(ft, ":", &fsave))) {
 				ft = NULL;
 				nf++;
@@ -351,7 +353,7 @@ static int parse_flakey(struct inject_conf *c, const char *val, char *why,
 				return why_(why, len,
 					    "%s: expected corrupt_bio_byte:"
 					    "NTH:r|w:VALUE:FLAGS",
-					    tok);
+					    given);
 			w = snprintf(feat + fl, sizeof(feat) - fl,
 				     " corrupt_bio_byte %u %c %u %u",
 				     (unsigned)nth, dir, (unsigned)value,

@@ -81,8 +81,9 @@ int inject_run_init(struct run *r)
 				continue;
 			if (inject_set_kv(&ir->conf, r->plan.inject[i], why,
 					  sizeof(why))) {
-				msg("%s: inject %s: %s", r->opts->replay,
-				    r->plan.inject[i], why);
+				msg("%s:%d: inject %s: %s", r->opts->replay,
+				    r->plan.inject_line[i], r->plan.inject[i],
+				    why);
 				return EXIT_USAGE;
 			}
 		}

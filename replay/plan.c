@@ -57,6 +57,8 @@
 
 #define KIB4	   4096ull
 #define MAX_STAGES 65536u
+/* an op log's read or write: at most bs='s limit (replay/workload.c) */
+#define OPLOG_MAX_IO (64ull << 20)
 
 static const struct {
 	uint32_t bit;
@@ -300,9 +302,11 @@ void plan_free(struct plan *p)
 	for (i = 0; i < p->ninject; i++)
 		free(p->inject[i]);
 	free(p->inject);
+	free(p->inject_line);
 	free(p->line);
 	p->line = NULL;
 	p->inject = NULL;
+	p->inject_line = NULL;
 	p->ninject = 0;
 	p->streams = NULL;
 	p->ops = NULL;
@@ -554,6 +558,24 @@ static int parse_op(struct reader *r, char *line, struct plan_op *op)
 			    "(16 TiB)",
 			    (unsigned long long)op->id,
 			    (unsigned long long)WL_MAX_BYTES);
+	/* the stage start + at wrapped: the op ran at once */
+	if (op->at_ns > WL_MAX_AT_NS)
+		return rerr(r, "op %llu: at=%llu beyond %llu ns (7 days)",
+			    (unsigned long long)op->id,
+			    (unsigned long long)op->at_ns,
+			    (unsigned long long)WL_MAX_AT_NS);
+	/* the executor allocates a buffer of len and judges whole sectors:
+	 * len 2^44 aborted in malloc, off=1 len=3 made a bogus finding */
+	if ((op->kind == OP_WRITE || op->kind == OP_READ) &&
+	    (!op->len || op->len > OPLOG_MAX_IO ||
+	     (op->off | op->len) % SECTOR_SIZE))
+		return rerr(r,
+			    "op %llu: %s off=%llu len=%llu: off and len "
+			    "must be multiples of %u, len %u to %llu",
+			    (unsigned long long)op->id, op_kind_name(op->kind),
+			    (unsigned long long)op->off,
+			    (unsigned long long)op->len, SECTOR_SIZE,
+			    SECTOR_SIZE, (unsigned long long)OPLOG_MAX_IO);
 	return 0;
 }
 
@@ -651,6 +673,9 @@ int plan_read_oplog(const char *path, struct plan *p, char *err, size_t errlen)
 		if (!strncmp(s, "inject ", 7)) {
 			p->inject = xrealloc(p->inject,
 					     (p->ninject + 1) * sizeof(char *));
+			p->inject_line = xrealloc(
+				p->inject_line, (p->ninject + 1) * sizeof(int));
+			p->inject_line[p->ninject] = r.line;
 			p->inject[p->ninject++] = xstrdup(s + 7);
 			continue;
 		}

@@ -9,10 +9,12 @@
  *   op ID job=J ctx=C stage=S kind=KIND file=F off=BYTES len=BYTES flags=F
  * at=NS [inflight=N] [grow=BYTES] `at` is the start time (ns from the stage
  * start) for racing ops, 0 for I/O ops; flags is a '|' list of
- * direct,dsync,keep_size or 0. A recorded log lists the ops that were executed,
- * in id order. `inject KEY=VALUE` lines (injectors/inject.h) carry the run's
- * injections (delay points), so a replay re-applies them; they are kept in
- * inject[].
+ * direct,dsync,keep_size or 0; off + len and grow are at most 16 TiB, a
+ * read's or write's off and len multiples of 512, len 512 to 64 MiB (bs='s
+ * range), at at most WL_MAX_AT_NS (7 days). A recorded log lists the ops
+ * that were executed, in id order. `inject KEY=VALUE` lines
+ * (injectors/inject.h) carry the run's injections (delay points), so a
+ * replay re-applies them; they are kept in inject[].
  */
 #ifndef IORACE_PLAN_H
 #define IORACE_PLAN_H
@@ -50,7 +52,8 @@ struct plan {
 	uint64_t seed;
 	char workload[64];
 	char **inject; /* op log `inject` lines (KEY=VALUE), NULL when none */
-	int *line;     /* op log line of ops[i]; NULL for a built plan */
+	int *inject_line; /* op log line of inject[i] */
+	int *line;	  /* op log line of ops[i]; NULL for a built plan */
 	const char *path; /* op log path (borrowed), NULL for a built plan */
 	size_t ninject;
 };

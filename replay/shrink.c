@@ -402,8 +402,9 @@ int shrink_main(int argc, char **argv)
 					      "old", "torn" };
 	struct shrink s = { .timeout_s = 300 };
 	unsigned max_tries = 200, tries = 0;
+	uint64_t n64;
 	char outbuf[4200], path[4200], cand[4200], dir[4200], tamper[64] = "";
-	char seed[32], scale[64], *end, iolog_job[4300], iolog_abs[PATH_MAX];
+	char seed[32], scale[64], iolog_job[4300], iolog_abs[PATH_MAX];
 	const char *run, *wl, *engine = NULL;
 	json_object *rep, *v, *fnd;
 	bool *keep = NULL;
@@ -419,14 +420,15 @@ int shrink_main(int argc, char **argv)
 			s.out = optarg;
 			break;
 		case 'n':
-			max_tries = strtoul(optarg, &end, 10);
-			if (*end || !max_tries)
+			/* strtoul took "-1" */
+			if (parse_u64(optarg, UINT_MAX, &n64) || !n64)
 				goto usage;
+			max_tries = (unsigned)n64;
 			break;
 		case 't':
-			s.timeout_s = strtoul(optarg, &end, 10);
-			if (*end)
+			if (parse_u64(optarg, UINT_MAX, &n64))
 				goto usage;
+			s.timeout_s = (unsigned)n64;
 			break;
 		case 'c':
 			s.cls = optarg;
@@ -445,9 +447,12 @@ int shrink_main(int argc, char **argv)
 
 			while (lo[li].val != c)
 				li++;
-			if (asprintf(&pass[npass++], "--%s", lo[li].name) < 0)
+			if (asprintf(&pass[npass], "--%s", lo[li].name) < 0) {
+				pass[npass] = NULL;
 				goto usage;
-			pass[npass++] = optarg;
+			}
+			pass[npass + 1] = optarg;
+			npass += 2;
 			break;
 		}
 		case 'h':
@@ -632,6 +637,10 @@ int shrink_main(int argc, char **argv)
 	json_object_put(rep);
 	return EXIT_CLEAN;
 usage:
+	/* the run options collected so far (LeakSanitizer made it exit 1) */
+	for (int i = 0; i <= npass; i += 2)
+		free(pass[i]);
+	free(pass);
 	usage_shrink(stderr);
 	free(pass);
 	return EXIT_USAGE;

@@ -565,7 +565,11 @@ static int value_duration(const char *s, uint64_t *ns)
 			return -1;
 		memcpy(buf, s, n - 1);
 		buf[n - 1] = '\0';
-		if (parse_u64(buf, 1u << 20, &v))
+		/* 1048576d was 9e19 ns, wrapped */
+		if (parse_u64(buf,
+			      UINT64_MAX / NSEC_PER_SEC /
+				      (s[n - 1] == 'h' ? 3600 : 86400),
+			      &v))
 			return -1;
 		*ns = v * (s[n - 1] == 'h' ? 3600 : 86400) * NSEC_PER_SEC;
 		return 0;
@@ -2095,6 +2099,23 @@ int workload_check_limits(const struct workload *wl, char *err, size_t errlen)
 		bool io = j->type == JOB_IO;
 
 		n = io ? j->number_ios : j->count;
+		if (!io && n) {
+			uint64_t last;
+
+			if (__builtin_mul_overflow(n - 1, j->interval_ns,
+						   &last) ||
+			    __builtin_add_overflow(last, j->start_delay_ns,
+						   &last) ||
+			    last > WL_MAX_AT_NS) {
+				snprintf(err, errlen,
+					 "%s: job [%s]: start_delay + (count - "
+					 "1) * interval beyond %llu s",
+					 wl->name, j->name,
+					 (unsigned long long)(WL_MAX_AT_NS /
+							      NSEC_PER_SEC));
+				return -1;
+			}
+		}
 		total += n;
 		if (n > WL_MAX_OPS || total > WL_MAX_OPS) {
 			snprintf(err, errlen,

@@ -195,10 +195,13 @@ int workload_value(const char *s, uint64_t *out);
  * WL_MAX_OPS planned ops over all jobs (sum of number_ios and count; a plan
  * op takes ~80 bytes, so ~340 MB of plan), sizes, offsets and the image at
  * most WL_MAX_BYTES (16 TiB, ext4's file size limit at 4 KiB blocks),
- * --scale in (0, WL_MAX_SCALE].
+ * a racing job's last op at most WL_MAX_AT_NS (7 days: start_delay +
+ * (count - 1) * interval, or an op log's at=, had wrapped), --scale in
+ * (0, WL_MAX_SCALE].
  */
 #define WL_MAX_OPS   (1ull << 22)
 #define WL_MAX_BYTES (1ull << 44)
+#define WL_MAX_AT_NS (7ull * 86400 * 1000000000ull)
 #define WL_MAX_SCALE 1e6
 /*
  * Check those limits; -1 and "NAME: job [J]: KEY: why" in err when one

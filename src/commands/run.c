@@ -2,6 +2,7 @@
 /* iorace run: one workload (or --repeat N of it) on a scratch ext4. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -100,6 +101,7 @@ int cmd_run(int argc, char **argv)
 	unsigned long repeat = 0; /* 0: no --repeat, one plain run */
 	bool dry = false;
 	char *end;
+	uint64_t v;
 	int c;
 
 	checker_run_opts_init(&o);
@@ -140,9 +142,10 @@ int cmd_run(int argc, char **argv)
 			o.write_iolog = optarg;
 			break;
 		case 'n':
-			repeat = strtoul(optarg, &end, 10);
-			if (*end || !repeat)
+			/* strtoul took "-1" as ULONG_MAX runs */
+			if (parse_u64(optarg, UINT_MAX, &v) || !v)
 				goto bad;
+			repeat = (unsigned long)v;
 			break;
 		case 'T':
 			if (tamper_parse(optarg, &o.tamper) < 0)

@@ -590,6 +590,20 @@ static void test_oplog_bad(void **state)
 		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=0 "
 		  "flags=0 at=0 junk\n",
 		  2, "expected key=value" },
+		/* issue 15: len 2^44 aborted in malloc, off=1 len=3 was a
+		 * finding, len=0 a no-op */
+		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 off=0 "
+		  "len=17592186044416 flags=0 at=0\n",
+		  2, "off and len must be multiples of 512, len 512 to" },
+		{ "op 1 job=0 ctx=0 stage=0 kind=read file=0 off=0 "
+		  "len=67109376 flags=0 at=0\n",
+		  2, "off and len must be multiples of 512" },
+		{ "op 1 job=0 ctx=0 stage=0 kind=write file=0 off=1 len=3 "
+		  "flags=direct at=0\n",
+		  2, "write off=1 len=3: off and len must be multiples" },
+		{ "op 1 job=0 ctx=0 stage=0 kind=read file=0 off=0 len=0 "
+		  "flags=0 at=0\n",
+		  2, "read off=0 len=0: off and len" },
 	};
 	static const struct {
 		const char *text;
@@ -603,17 +617,17 @@ static void test_oplog_bad(void **state)
 		{ "# iorace oplog v1 workload=w seed=x\n", 1, "bad seed 'x'" },
 		/* ids must increase */
 		{ "# iorace oplog v1 workload=w seed=1\n"
-		  "op 2 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=0 "
+		  "op 2 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=512 "
 		  "flags=0 at=0\n"
 		  "# a comment\n"
-		  "op 2 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=0 "
+		  "op 2 job=0 ctx=0 stage=0 kind=write file=0 off=0 len=512 "
 		  "flags=0 at=0\n",
 		  4, "op id 2 not greater than 2" },
 		/* one stream, two stages */
 		{ "# iorace oplog v1 workload=w seed=1\n"
-		  "op 1 job=0 ctx=1 stage=0 kind=write file=0 off=0 len=0 "
+		  "op 1 job=0 ctx=1 stage=0 kind=write file=0 off=0 len=512 "
 		  "flags=0 at=0\n"
-		  "op 2 job=0 ctx=1 stage=1 kind=write file=0 off=0 len=0 "
+		  "op 2 job=0 ctx=1 stage=1 kind=write file=0 off=0 len=512 "
 		  "flags=0 at=0\n",
 		  3, "op 2: stage 1 but job 0 ctx 1 is in stage 0" },
 	};
