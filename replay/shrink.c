@@ -457,6 +457,8 @@ int shrink_main(int argc, char **argv)
 		}
 		case 'h':
 			usage_shrink(stdout);
+			for (int i = 0; i < npass; i += 2)
+				free(pass[i]);
 			free(pass);
 			return 0;
 		default:
@@ -642,6 +644,5 @@ usage:
 		free(pass[i]);
 	free(pass);
 	usage_shrink(stderr);
-	free(pass);
 	return EXIT_USAGE;
 }
