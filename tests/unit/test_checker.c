@@ -336,6 +336,46 @@ static void test_sync_commit_run_stats(void **state)
 	done();
 }
 
+/*
+ * An fsync while a DIO write is in flight, after only that write's
+ * unwritten allocation, returns with no commit (seen on a 6.18 host):
+ * nothing completed depends on the allocation, so no commit was needed.
+ */
+static void test_fsync_after_unwritten_alloc(void **state)
+{
+	const struct ck_inv_result *r;
+
+	(void)state;
+	cc = ck_classes_new();
+	ses = ck_session_new();
+	memset(seqs, 0, sizeof(seqs));
+	header();
+	ev(10 * MS, "iorace:op_submit", "id", I(1), "kind", I(OP_WRITE), "file",
+	   I(0), "inode", I(INO), "off", I(0), "len", I(4096), "flags",
+	   I(OPF_DIRECT), "t", I(10 * MS), NULL);
+	ev(10 * MS + 200, "ext4_ext_map_blocks_exit", "tid", I(100), "dev",
+	   I(DEV), "ino", I(INO), "flags", I(0xb), "lblk", I(0), "len", I(1),
+	   "mflags", I(0x830), "ret", I(1), NULL);
+	ev(11 * MS, "iorace:op_submit", "id", I(4), "kind", I(OP_FSYNC), "file",
+	   I(0), "inode", I(INO), "off", I(0), "len", I(0), "flags", I(0), "t",
+	   I(11 * MS), NULL);
+	ev(11 * MS + 100, "ext4_sync_file_enter", "tid", I(103), "dev", I(DEV),
+	   "ino", I(INO), NULL);
+	ev(11 * MS + 300, "iorace:op_complete", "id", I(4), "kind", I(OP_FSYNC),
+	   "res", I(0), "t", I(11 * MS + 300), NULL);
+	ev(12 * MS, "jbd2_end_commit", "tid", I(104), "dev", I(DEV),
+	   "transaction", I(9), NULL);
+	ev(13 * MS, "ext4_ext_handle_unwritten_extents", "tid", I(50), "dev",
+	   I(DEV), "ino", I(INO), "flags", I(0x433), "lblk", I(0), "len", I(1),
+	   NULL);
+	ev(14 * MS, "iorace:op_complete", "id", I(1), "kind", I(OP_WRITE),
+	   "res", I(4096), "t", I(14 * MS), NULL);
+	r = result("sync_commit");
+	assert_int_equal(r->failed, 0);
+	assert_int_equal(r->status, CK_NA);
+	done();
+}
+
 static void test_seq_gap_inconclusive(void **state)
 {
 	struct broken b = { .gap = true };
@@ -525,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_truncate_wait_fails),
 		cmocka_unit_test(test_sync_commit_fails),
 		cmocka_unit_test(test_sync_commit_run_stats),
+		cmocka_unit_test(test_fsync_after_unwritten_alloc),
 		cmocka_unit_test(test_seq_gap_inconclusive),
 		cmocka_unit_test(test_gap_hides_failure),
 		cmocka_unit_test(test_no_kernel_not_applicable),
