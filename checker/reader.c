@@ -443,10 +443,14 @@ int ck_read_trace(const char *dir, struct ck_classes *cc, ck_event_fn fn,
 	}
 	qsort(dl.v, dl.n, sizeof(*dl.v), cmpstr);
 	st->ntraces = (unsigned)dl.n;
-	for (i = 0; i < dl.n; i++)
-		if (strstr(dl.v[i], "/kernel") &&
+	for (i = 0; i < dl.n; i++) {
+		const char *base = strrchr(dl.v[i], '/');
+
+		/* RUN/trace/kernel, not any path that has "/kernel" in it */
+		if (base && !strcmp(base, "/kernel") &&
 		    check_kernel_streams(dl.v[i], err, errlen))
 			goto out;
+	}
 	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, BT_TRUE,
 			   &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
 	    bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,

@@ -6,6 +6,7 @@
  */
 #include "trace/trace.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -668,15 +668,15 @@ static bool probe_found(const char *dir, const unsigned char *key, int depth)
 	return found;
 }
 
+/* IORACE_TRACE_PROBE_TIMEOUT (a duration, "3" = 3 s), else 120 s */
 static uint64_t probe_deadline_ns(void)
 {
-	const char *e = getenv("IORACE_TRACE_PROBE_TIMEOUT");
-	char *end;
-	double sec = e ? strtod(e, &end) : 0;
+	uint64_t ns;
 
-	if (!e || end == e || *end || !(sec > 0) || sec > 3600)
-		sec = 120;
-	return (uint64_t)(sec * NSEC_PER_SEC);
+	if (parse_duration(getenv("IORACE_TRACE_PROBE_TIMEOUT"), &ns) || !ns ||
+	    ns > 3600 * NSEC_PER_SEC)
+		ns = 120 * NSEC_PER_SEC;
+	return ns;
 }
 
 static int ust_probe(void)

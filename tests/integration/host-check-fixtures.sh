@@ -12,6 +12,7 @@ make -s build/common/util.o build/trace/trace.o build/trace/kernel.o build/trace
 	build/trace/ctf_writer.o build/trace/iorace_tp.o || exit 1
 make -s bin/iorace || [ -x bin/iorace ] || exit 1
 emit=build/tests/emit-fixture
+mkdir -p build/tests
 cc -std=gnu11 -D_GNU_SOURCE -I. -I/usr/include/tracefs \
 	-I/usr/include/traceevent -pthread -o $emit \
 	tests/fixtures/emit-fixture.c build/common/util.o \
